@@ -1,0 +1,23 @@
+"""The check registry: names to modules, imported only when a check runs (keeps runs fast)."""
+
+import importlib
+
+CHECKS = {
+    "cluster": "nagios_nutanix.checks.cluster",
+}
+
+
+def names():
+    return sorted(CHECKS)
+
+
+def load(name):
+    """The CheckSpec of a check, or None when no check has that name."""
+    module = CHECKS.get(name)
+    if module is None:
+        return None
+    return importlib.import_module(module).SPEC
+
+
+def all_specs():
+    return [load(name) for name in names()]

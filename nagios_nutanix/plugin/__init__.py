@@ -1,0 +1,1 @@
+"""Plugin core: states, thresholds, perfdata, results, rendering and the single runner."""

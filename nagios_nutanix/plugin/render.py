@@ -1,0 +1,88 @@
+"""Renderers: the Nagios plugin text and a JSON document. They know nothing about Nutanix."""
+
+import json
+
+from .sanitize import clean
+
+# Nagios Core 4 reads at most 8192 bytes of plugin output (MAX_PLUGIN_OUTPUT_LENGTH).
+OUTPUT_LIMIT = 8000
+
+
+def first_line(result):
+    scope = clean(result.scope) if result.scope else ""
+    head = "%s - %s: " % (result.state.name, scope) if scope else "%s - " % result.state.name
+    return head + clean(result.summary)
+
+
+def nagios(result, verbosity=0, secrets=()):
+    """Plugin output: first line with perfdata, then one line per item, worst first."""
+    line = first_line(result)
+    perf = " ".join(m.render() for m in result.metrics)
+    lines = []
+    items = result.sorted_items()
+    if len(items) > 1 or (items and clean(items[0].text) != clean(result.summary)):
+        for item in items:
+            text = clean(item.text)
+            if verbosity and item.source:
+                text += " (source: %s)" % clean(item.source)
+            lines.append("[%s] %s" % (item.state.name, text))
+    lines.extend("(%s)" % clean(text) for text in result.info)
+    if verbosity:
+        lines.extend("note: %s" % clean(note) for note in result.notes)
+    return _redact(_cap(line, perf, lines), secrets)
+
+
+def _cap(line, perf, lines):
+    head = line + (" | " + perf if perf else "")
+    if len(head.encode()) > OUTPUT_LIMIT:
+        # Perfdata alone would overflow: keep the words, drop whole perfdata items from the end.
+        kept = []
+        budget = OUTPUT_LIMIT - len(line.encode()) - 200
+        for part in perf.split(" '"):
+            part = part if part.startswith("'") else "'" + part
+            if len(" ".join(kept + [part]).encode()) > budget:
+                break
+            kept.append(part)
+        head = line + (" | " + " ".join(kept) if kept else "")
+        lines = ["(output cut: perfdata exceeded the 8 KB plugin output limit)"] + lines
+    out = [head]
+    size = len(head.encode()) + 1
+    for index, text in enumerate(lines):
+        cost = len(text.encode()) + 1
+        if size + cost > OUTPUT_LIMIT - 80:
+            out.append("(output cut: %d more lines not shown, 8 KB plugin output limit)"
+                       % (len(lines) - index))
+            break
+        out.append(text)
+        size += cost
+    return "\n".join(out)
+
+
+def _redact(text, secrets):
+    for secret in secrets:
+        if secret and len(secret) >= 3:
+            text = text.replace(secret, "********")
+    return text
+
+
+def as_json(result, verbosity=0, secrets=()):
+    doc = {
+        "state": result.state.name,
+        "exit_code": int(result.state),
+        "scope": result.scope,
+        "summary": clean(result.summary),
+        "items": [
+            {"state": i.state.name, "text": clean(i.text), "source": i.source}
+            for i in result.sorted_items()
+        ],
+        "perfdata": [m.as_dict() for m in result.metrics],
+    }
+    if result.info:
+        doc["info"] = [clean(text) for text in result.info]
+    if verbosity:
+        doc["notes"] = [clean(n) for n in result.notes]
+    return _redact(json.dumps(doc, indent=None, sort_keys=False), secrets)
+
+
+RENDERERS = {"nagios": nagios, "json": as_json}
+
