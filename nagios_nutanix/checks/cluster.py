@@ -238,8 +238,8 @@ SPEC = CheckSpec(
     ),
     alerts=(
         Alert("CRITICAL", "operation mode is not NORMAL",
-              "The cluster is read-only, stand-alone or overridden. Check `ncli cluster info` "
-              "equivalents in Prism (Settings > Cluster details) and open a case if unplanned."),
+              "The cluster is read-only, stand-alone or overridden. Check Prism > Settings > "
+              "Cluster Details and the recent tasks; open a support case if it is unplanned."),
         Alert("CRITICAL", "current redundancy factor differs from the desired one",
               "An RF change is in progress or stuck: data is not protected at the desired "
               "level. Check Prism > Data Resiliency and the running tasks."),

@@ -15,6 +15,11 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError("bad command line: %s (see --help)" % message)
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def __init__(self, prog):  # a fixed width keeps --help and the generated docs identical
+        argparse.RawDescriptionHelpFormatter.__init__(self, prog, width=100)
+
+
 def _range(text):
     return Range.parse(text)
 
@@ -51,7 +56,7 @@ def build_parser(spec, prog):
         epilog += "\n\nnotes:\n" + "\n".join("  " + n for n in spec.notes)
     parser = _Parser(
         prog=prog, description="%s\n\n%s" % (spec.title, spec.description), epilog=epilog,
-        add_help=False, formatter_class=argparse.RawDescriptionHelpFormatter)
+        add_help=False, formatter_class=_Formatter)
     common = parser.add_argument_group("common options")
     common.add_argument("-h", "--help", action="store_true", help="show this help and exit (3)")
     common.add_argument("-V", "--version", action="store_true",

@@ -1,0 +1,38 @@
+# The two set-up commands of the README, and nothing a fresh machine lacks:
+#   make demo   every check against the built-in Prism emulator, output and exit codes shown
+#   make test   the whole test suite (installs what it needs first)
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+# Debian packages the tests need (installed when running as root with apt-get available).
+DEB_PACKAGES ?= openssl
+
+.PHONY: demo test venv debs lint docs
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+debs:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && [ -n "$(DEB_PACKAGES)" ]; then \
+	  missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	  if [ -n "$$missing" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  fi; \
+	fi
+
+demo: venv
+	$(PY) -m nagios_nutanix.demo
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+docs: venv
+	$(PY) -m nagios_nutanix.config.docs docs
+
+test: debs venv lint
+	$(PY) -m pytest tests

@@ -1,0 +1,1 @@
+"""Things generated from the check declarations: documentation, later monitoring templates."""
