@@ -125,7 +125,7 @@ def run_check(state_dir):
         if creds:
             environ["NUTANIX_PASSWORD"] = PASSWORD
         environ.update(env or {})
-        done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        done = subprocess.run(argv, capture_output=True, text=True,
                               env=environ, timeout=timeout, cwd=ROOT)
         return CheckRun(done)
 
