@@ -195,10 +195,10 @@ def client_from_options(context):
     problem = statedir.prepare(root)
     if problem is None:
         try:
+            fingerprint = password_fingerprint(options.username, options.password)
             directory = statedir.target_dir(root, options.hostname, options.port,
-                                            options.username)
-            sessions = SessionStore(directory, password_fingerprint(options.username,
-                                                                    options.password))
+                                            options.username, fingerprint)
+            sessions = SessionStore(directory, fingerprint)
             if options.cache_ttl > 0:
                 cache = ResponseCache(os.path.join(directory, "cache"), options.cache_ttl)
         except OSError as exc:

@@ -30,9 +30,10 @@ def prepare(path):
     return None
 
 
-def target_dir(root, host, port, username):
-    """One sub-directory per Prism target and user: readable prefix plus a collision-proof hash."""
-    ident = "%s:%s:%s" % (host, port, username or "")
+def target_dir(root, host, port, username, fingerprint=""):
+    """One sub-directory per Prism target, user and password (a fingerprint, never the secret):
+    a wrong password must not read answers fetched with the right one."""
+    ident = "%s:%s:%s:%s" % (host, port, username or "", fingerprint)
     digest = hashlib.sha256(ident.encode()).hexdigest()[:16]
     readable = re.sub(r"[^A-Za-z0-9.-]+", "_", "%s_%s" % (host, port))[:60]
     path = os.path.join(root, "%s-%s" % (readable, digest))
