@@ -457,17 +457,22 @@ def _build_vms(cluster: Cluster, raw: dict[str, Any]) -> None:
     per_node = int(nspec["vms_per_node"])
     off_every = int(raw.get("vm_off_every", 9) or 0)
     pattern = str(raw.get("vm_name", "{cluster}-vm-{n:03d}"))
+    # Guest VMs of a host in maintenance mode have been live-migrated to the other hosts.
+    available = [node for node in cluster.nodes if not node.host_in_maintenance_mode]
     n = 0
     for node in cluster.nodes:
         for _ in range(per_node):
             n += 1
             name = pattern.format(cluster=cluster.name.lower(), n=n, node=node.name)
             powered_off = off_every and n % off_every == 0
+            host = node
+            if node.host_in_maintenance_mode and available:
+                host = available[n % len(available)]
             vm = Vm(
                 name=name,
                 uuid=stable_uuid("vm", cluster.name, name),
                 power_state="off" if powered_off else "on",
-                host=None if powered_off else node,
+                host=None if powered_off else host,
                 num_vcpus=[2, 4, 8][stable_int(3, name, "cpu")],
                 memory_mb=[4096, 8192, 16384][stable_int(3, name, "mem")],
                 disk_bytes=[53687091200, 107374182400, 214748364800][stable_int(3, name, "disk")],
@@ -475,7 +480,7 @@ def _build_vms(cluster: Cluster, raw: dict[str, Any]) -> None:
             )
             cluster.vms.append(vm)
             if not powered_off:
-                node.vms.append(vm)
+                host.vms.append(vm)
     for node in cluster.nodes:
         on = node.cvm_power_state == "on"
         cvm = Vm(
