@@ -332,6 +332,37 @@ def host_v2(node: Node) -> dict[str, Any]:
     }
 
 
+def host_nics_v2(node: Node) -> list[dict[str, Any]]:
+    nics = []
+    for i, name in enumerate(("eth0", "eth1", "eth2", "eth3")):
+        up = i < 2
+        seed = stable_int(10**9, node.uuid, name)
+        nics.append({
+            "name": name,
+            "mac_address": "0c:c4:7a:%02x:%02x:%02x" % (node.index, i, seed % 256),
+            "link_speed_in_kbps": 10000000 if up else None,
+            "stats": {
+                "network.received_bytes": s(185547077 + seed if up else 0),
+                "network.transmitted_bytes": s(157213074 + seed // 2 if up else 0),
+                "network.received_pkts": s(956968 + seed // 1000 if up else 0),
+                "network.transmitted_pkts": s(135781 + seed // 2000 if up else 0),
+                "network.dropped_received_pkts": "0",
+                "network.dropped_transmitted_pkts": "0",
+                "network.error_received_pkts": "0",
+                "network.error_transmitted_pkts": "0",
+                "network.multicast_received_pkts": "-1",
+                "network.multicast_transmitted_pkts": "-1",
+                "network.broadcast_received_pkts": "-1",
+                "network.broadcast_transmitted_pkts": "-1",
+            },
+        })
+    return nics
+
+
+REMOTE_SUPPORT = {"enable": False, "remote_support_enabled": False,
+                  "remote_tunnel_enabled": False, "status": "disabled"}
+
+
 def disk_v2(disk: Disk, node: Node) -> dict[str, Any]:
     return {
         "id": disk.id,
@@ -862,6 +893,7 @@ class PrismElementApi:
         self.ft_v1 = Reply(200, fault_tolerance_v1(c))
         self.hosts = [host_v2(n) for n in c.nodes]
         self.hosts_by_uuid = {h["uuid"]: Reply(200, h) for h in self.hosts}
+        self.nics = {n.uuid: Reply(200, host_nics_v2(n)) for n in c.nodes}
         self.disks = [disk_v2(d, n) for n in c.nodes for d in n.disks]
         self.disks_by_id = {d["id"]: Reply(200, d) for d in self.disks}
         self.pools_v1 = [storage_pool_v1(c)]
@@ -893,6 +925,8 @@ class PrismElementApi:
         add("GET", r"v1/cluster/domain_fault_tolerance_status/(?P<domain>[A-Z_]+)", self.ft_domain)
         add("GET", r"v2\.0/hosts", self.paged(lambda req: self.hosts))
         add("GET", r"v2\.0/hosts/(?P<uuid>[^/]+)", self.one(self.hosts_by_uuid, "host"))
+        add("GET", r"v2\.0/hosts/(?P<uuid>[^/]+)/host_nics", self.one(self.nics, "host"))
+        add("GET", r"v2\.0/cluster/remote_support", lambda req: Reply(200, REMOTE_SUPPORT))
         add("GET", r"v2\.0/disks", self.paged(lambda req: self.disks))
         add("GET", r"v2\.0/disks/(?P<uuid>[^/]+)", self.one(self.disks_by_id, "disk"))
         add("GET", r"v1/storage_pools", self.paged(lambda req: self.pools_v1, v1=True))

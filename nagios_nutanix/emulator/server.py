@@ -98,10 +98,20 @@ class _Handler(BaseHTTPRequestHandler):
     do_POST = do_PUT = do_DELETE = do_PATCH = do_GET
 
     def _dispatch(self):
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self.close_connection = True
+            self._send(400, b'{"message": "Bad Content-Length"}', list(COMMON_HEADERS))
+            return
         body = self.rfile.read(length) if length > 0 else b""
         emulator: Emulator = self.server.emulator
-        reply, effect, headers = emulator.handle(self.command, self.path, self.headers, body)
+        try:
+            reply, effect, headers = emulator.handle(self.command, self.path, self.headers, body)
+        except Exception:  # a bug in a view must not look like a network failure
+            traceback.print_exc(file=sys.stderr)
+            self._send(500, b'{"message": "Emulator internal error"}', list(COMMON_HEADERS))
+            return
         payload = reply.payload
         status = reply.status
         truncate = False

@@ -238,7 +238,8 @@ def test_pe_endpoints_under_both_prefixes(healthy):
     paths = ["cluster", "cluster/domain_fault_tolerance_status", "hosts", "disks",
              "storage_containers", "protection_domains", "protection_domains/dr_snapshots",
              "protection_domains/replications", "protection_domains/PD-GOLD/dr_snapshots",
-             "protection_domains/PD-GOLD/replications", "remote_sites", "alerts", "vms", "ha"]
+             "protection_domains/PD-GOLD/replications", "remote_sites", "alerts", "vms", "ha",
+             "cluster/remote_support"]
     for path in paths:
         for prefix in (V2, GW2):
             assert call(healthy, "%s/%s" % (prefix, path)).status == 200, path
@@ -246,6 +247,11 @@ def test_pe_endpoints_under_both_prefixes(healthy):
                  "cluster/domain_fault_tolerance_status"):
         for prefix in (GW1, "/api/nutanix/v1"):
             assert call(healthy, "%s/%s" % (prefix, path)).status == 200, path
+    host_uuid = healthy.world.cluster.nodes[0].uuid
+    nics = call(healthy, V2 + "/hosts/%s/host_nics" % host_uuid).json()
+    assert isinstance(nics, list) and nics[0]["name"] == "eth0"
+    assert call(healthy, V2 + "/hosts/%s" % host_uuid).json()["name"] == "node-01"
+    assert call(healthy, V2 + "/hosts/no-such-uuid").status == 404
     assert call(healthy, V2 + "/storage_pools").status == 404
     assert call(healthy, V2 + "/containers").status == 404
     missing = call(healthy, V2 + "/nothing")
