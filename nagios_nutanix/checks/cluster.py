@@ -98,32 +98,35 @@ def evaluate(model, options):
 
     # Nodes
     total = len(model.nodes)
+    thresholds = Thresholds(options.warning, options.critical)
     healthy, unhealthy, unclear, node_lines = [], [], [], []
+    bad_nodes = sum(1 for n in model.nodes if node_problems(n, cvm_known)[0])
+    # -w/-c on the unhealthy count decide how loud each unhealthy node's own line is.
+    node_state = thresholds.evaluate(bad_nodes)
     for node in model.nodes:
         problems, unknowns = node_problems(node, cvm_known)
         if problems:
             unhealthy.append("%s (%s)" % (clean(node.name), ", ".join(problems)))
-            node_lines.append(Item(State.WARNING, "%s: %s" % (clean(node.name),
-                                                              ", ".join(problems))))
+            node_lines.append(Item(node_state, "%s: %s" % (clean(node.name),
+                                                           ", ".join(problems)), brief=""))
         elif unknowns:
             unclear.append(clean(node.name))
             node_lines.append(Item(State.UNKNOWN, "%s: not reported: %s"
-                                   % (clean(node.name), ", ".join(unknowns))))
+                                   % (clean(node.name), ", ".join(unknowns)), brief=""))
         else:
             healthy.append(node.name)
             node_lines.append(Item(State.OK, "%s: healthy (host %s%s)" % (
                 clean(node.name), node.state,
                 ", CVM on" if cvm_known else "")))
-    thresholds = Thresholds(options.warning, options.critical)
-    unhealthy_state = thresholds.evaluate(len(unhealthy))
     if unhealthy:
-        items.append(Item(unhealthy_state, "%d of %d nodes unhealthy: %s"
+        items.append(Item(node_state, "%d of %d nodes unhealthy: %s"
                           % (len(unhealthy), total, _names(unhealthy))))
     if unclear:
         items.append(Item(State.UNKNOWN, "health of %d of %d nodes not fully reported: %s"
                           % (len(unclear), total, _names(unclear))))
     minimum = rf_minimum_nodes(rf) if rf else None
-    if minimum and len(healthy) < minimum:
+    # Only nodes known to be unhealthy count against the minimum; unclear ones are UNKNOWN.
+    if minimum and len(healthy) + len(unclear) < minimum:
         items.append(Item(State.CRITICAL, "only %d healthy nodes, RF%d needs at least %d"
                           % (len(healthy), rf, minimum)))
     items.extend(node_lines)

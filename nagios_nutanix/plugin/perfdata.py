@@ -1,6 +1,8 @@
 """Performance data in the Monitoring Plugins grammar:
 `'label'=value[UOM];[warn];[crit];[min];[max]`, C locale, no exponents."""
 
+import math
+
 from .sanitize import clean_label
 
 UNITS = ("", "s", "ms", "us", "%", "B", "c")
@@ -19,6 +21,10 @@ def format_number(value):
         return str(int(value))
     text = ("%.6f" % value).rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def _not_finite(value):
+    return isinstance(value, float) and not math.isfinite(value)
 
 
 class Metric:
@@ -45,14 +51,15 @@ class Metric:
         return "%s#%s" % (clean_label(self.instance), name) if self.instance else name
 
     def _num(self, value):
-        if value is None:
+        if value is None or _not_finite(value):
             return ""
         if self.unit == "B":
             return str(int(round(value)))  # bytes are whole numbers
         return format_number(value)
 
     def render(self):
-        value = "U" if self.value is None else self._num(self.value) + self.unit
+        missing = self.value is None or _not_finite(self.value)
+        value = "U" if missing else self._num(self.value) + self.unit
         fields = [
             "'%s'=%s" % (self.label, value),
             "" if self.warning is None else str(self.warning),
@@ -65,8 +72,9 @@ class Metric:
         return ";".join(fields)
 
     def as_dict(self):
+        value = None if self.value is None or _not_finite(self.value) else self.value
         return {
-            "label": self.label, "value": self.value, "unit": self.unit,
+            "label": self.label, "value": value, "unit": self.unit,
             "warning": None if self.warning is None else str(self.warning),
             "critical": None if self.critical is None else str(self.critical),
             "min": self.minimum, "max": self.maximum,

@@ -8,6 +8,7 @@ import math
 import re
 
 from .errors import UsageError
+from .perfdata import format_number
 from .state import State
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -60,16 +61,13 @@ class Range:
         return within if self.inside else not within
 
     def _format(self):
-        def num(x):
-            return ("%d" % x) if float(x).is_integer() else repr(float(x))
-
-        start = "~" if self.start == -math.inf else num(self.start)
-        end = "" if self.end == math.inf else num(self.end)
+        start = "~" if self.start == -math.inf else format_number(self.start)
+        end = "" if self.end == math.inf else format_number(self.end)
         body = end if start == "0" and end else "%s:%s" % (start, end)
         return ("@" if self.inside else "") + body
 
     def __str__(self):
-        return self.text
+        return self._format()  # canonical spelling for perfdata (`+5` becomes `5`)
 
     def __repr__(self):
         return "Range(%r)" % self.text
@@ -101,7 +99,7 @@ class Thresholds:
         self.critical = parse_optional(critical)
 
     def evaluate(self, value):
-        if value is None:
+        if value is None or value != value:  # missing or NaN: nothing to judge
             return State.UNKNOWN
         if self.critical is not None and self.critical.alerts(value):
             return State.CRITICAL

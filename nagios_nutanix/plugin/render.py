@@ -2,22 +2,28 @@
 
 import json
 
+from .result import Item, Result
 from .sanitize import clean
 
 # Nagios Core 4 reads at most 8192 bytes of plugin output (MAX_PLUGIN_OUTPUT_LENGTH).
 OUTPUT_LIMIT = 8000
 
 
+# The words of the first line; the rest goes to long output (and perfdata after it).
+FIRST_LINE_LIMIT = 2000
+
+
 def first_line(result):
-    scope = clean(result.scope) if result.scope else ""
+    scope = clean(result.scope, 200) if result.scope else ""
     head = "%s - %s: " % (result.state.name, scope) if scope else "%s - " % result.state.name
-    return head + clean(result.summary)
+    return head + clean(result.summary, FIRST_LINE_LIMIT)
 
 
 def nagios(result, verbosity=0, secrets=()):
     """Plugin output: first line with perfdata, then one line per item, worst first."""
+    result = _redacted(result, secrets)
     line = first_line(result)
-    perf = " ".join(m.render() for m in result.metrics)
+    perf = _redact(" ".join(m.render() for m in result.metrics), secrets)
     lines = []
     items = result.sorted_items()
     if len(items) > 1 or (items and clean(items[0].text) != clean(result.summary)):
@@ -29,7 +35,7 @@ def nagios(result, verbosity=0, secrets=()):
     lines.extend("(%s)" % clean(text) for text in result.info)
     if verbosity:
         lines.extend("note: %s" % clean(note) for note in result.notes)
-    return _redact(_cap(line, perf, lines), secrets)
+    return _cap(line, perf, lines)
 
 
 def _cap(line, perf, lines):
@@ -59,13 +65,34 @@ def _cap(line, perf, lines):
 
 
 def _redact(text, secrets):
+    if text is None:
+        return text
     for secret in secrets:
         if secret and len(secret) >= 3:
             text = text.replace(secret, "********")
     return text
 
 
+def _redacted(result, secrets):
+    """The result with every secret masked in its texts, before any cleaning or escaping
+    (cleaning could alter a secret, and escaping would hide it from a text search)."""
+    secrets = [s for s in secrets if s and len(s) >= 3]
+    if not secrets:
+        return result
+    copy = Result(_redact(result.scope, secrets), metrics=result.metrics,
+                  summary=_redact(result._summary, secrets),
+                  ok_summary=_redact(result.ok_summary, secrets),
+                  notes=[_redact(n, secrets) for n in result.notes],
+                  info=[_redact(n, secrets) for n in result.info], state=result._state)
+    copy.items = [Item(i.state, _redact(i.text, secrets), _redact(i.brief, secrets),
+                       _redact(i.source, secrets)) for i in result.items]
+    if result._state is None:
+        copy._state = result.state
+    return copy
+
+
 def as_json(result, verbosity=0, secrets=()):
+    result = _redacted(result, secrets)
     doc = {
         "state": result.state.name,
         "exit_code": int(result.state),
@@ -81,7 +108,7 @@ def as_json(result, verbosity=0, secrets=()):
         doc["info"] = [clean(text) for text in result.info]
     if verbosity:
         doc["notes"] = [clean(n) for n in result.notes]
-    return _redact(json.dumps(doc, indent=None, sort_keys=False), secrets)
+    return json.dumps(doc, indent=None, sort_keys=False)
 
 
 RENDERERS = {"nagios": nagios, "json": as_json}

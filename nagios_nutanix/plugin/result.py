@@ -51,7 +51,8 @@ class Result:
     def summary(self):
         if self._summary:
             return self._summary
-        problems = [i for i in self.sorted_items() if i.state != State.OK]
+        # An empty brief keeps an item in the long output only (e.g. one line per node).
+        problems = [i for i in self.sorted_items() if i.state != State.OK and i.brief]
         if problems:
             return "; ".join(clean(i.brief) for i in problems)
         if self.ok_summary:

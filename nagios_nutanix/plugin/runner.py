@@ -77,7 +77,15 @@ def run(argv, check=None, stdout=None, stderr=None):
         _traceback(verbosity, stderr)
     output = getattr(options, "output", "nagios") or "nagios"
     secrets = [getattr(options, "password", None)]
-    stdout.write(RENDERERS[output](result, verbosity, secrets) + "\n")
+    try:
+        text = RENDERERS[output](result, verbosity, secrets)
+    except Exception as exc:  # a rendering bug still ends as one UNKNOWN line
+        _traceback(verbosity, stderr)
+        result = error_result("internal error rendering the output of check %s: %s (rerun "
+                              "with -vvv for a traceback and report it)"
+                              % (check, type(exc).__name__))
+        text = RENDERERS["nagios"](result)
+    stdout.write(text + "\n")
     stdout.flush()
     return int(result.state)
 

@@ -6,7 +6,9 @@ a newline would end the line; control characters confuse web UIs and notificatio
 
 import re
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+# Control characters, Unicode line separators, and lone surrogates (from "\\ud800" JSON escapes,
+# which cannot even be encoded for output).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]+")
 
 
 def clean(text, limit=None):
@@ -21,4 +23,4 @@ def clean(text, limit=None):
 
 def clean_label(text):
     """A perfdata label part: no quote, no `=`, and nothing `clean` would refuse."""
-    return clean(text).replace("'", "").replace("=", "_")
+    return clean(text).replace("'", "").replace("=", "_") or "_"

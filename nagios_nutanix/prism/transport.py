@@ -40,6 +40,7 @@ class Transport:
             "User-Agent": "nagios-nutanix/%s" % __version__,
         })
         self.session.trust_env = False  # a poller's proxy settings are not meant for the VIP
+        self.answered = False
 
     def send(self, method, path, params, body, headers, timeout, phase):
         url = self.base + path.lstrip("/")
@@ -57,13 +58,23 @@ class Transport:
             raise Unreachable("timed out connecting to %s after %.0fs; check -H/-P, routing and "
                               "firewalls" % (self.where, timeout)) from None
         except requests.exceptions.ReadTimeout:
-            raise PluginError("timed out after %.1fs while %s; raise -t or check the cluster's "
-                              "Prism service" % (timeout, phase)) from None
+            silent = "" if self.answered else (
+                "; %s accepted the connection but never answered (TLS handshake or HTTP)"
+                % self.where)
+            raise PluginError("timed out after %.1fs while %s%s; raise -t or check the "
+                              "cluster's Prism service" % (timeout, phase, silent)) from None
+        except (requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError) as exc:
+            raise PluginError("truncated answer from Prism %s for %s %s (%s); the connection "
+                              "broke mid-answer, try again or check the cluster's Prism service"
+                              % (self.where, method, path, _reason(exc, "incomplete body"))
+                              ) from None
         except requests.exceptions.ConnectionError as exc:
             raise _connection_error(exc, self.where, method, path) from None
         except requests.exceptions.RequestException as exc:
             raise PluginError("request %s %s to %s failed: %s"
                               % (method, path, self.where, _reason(exc))) from None
+        self.answered = True
         cookies = {c.name: c.value for c in response.cookies}
         return Answer(response.status_code, response.reason, cookies, content)
 

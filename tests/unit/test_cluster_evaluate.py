@@ -96,8 +96,6 @@ def test_one_cvm_off_warns_naming_the_node():
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG checks/cluster.py:106: the per-node WARNING items "
-                   "also go into the summary, so the first line names each node twice")
 def test_one_cvm_off_first_line_names_the_node_once():
     _, out = run(model(nodes=four_nodes({2: {"cvm_power": "OFF"}})))
     assert out.split(" | ")[0] == \
@@ -401,9 +399,6 @@ def test_prism_central_v3_is_never_ok_and_says_what_was_not_checked():
         "serves v4); monitor the cluster's Prism Element for those)")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG checks/cluster.py:125-128: on Prism Central v3 "
-                   "the host flags are declared not available, yet every node counts as not "
-                   "healthy and the run is CRITICAL 'only 0 healthy nodes, RF2 needs at least 3'")
 def test_prism_central_v3_is_not_a_false_critical():
     result, out = run(_v3_model())
     assert result.state != State.CRITICAL
@@ -432,9 +427,6 @@ def test_no_thresholds_render_empty_fields():
     assert "'nodes.unhealthy.count'=0;;;0;4" in out
 
 
-@pytest.mark.xfail(strict=True, reason="BUG checks/cluster.py:106: per-node items are always "
-                   "WARNING, so -w 1 (tolerate one unhealthy node) still gives WARNING while "
-                   "the count item says OK")
 def test_warning_threshold_can_tolerate_one_unhealthy_node():
     options = argparse.Namespace(warning=Range.parse("1"), critical=None)
     result, _ = run(model(nodes=four_nodes({2: {"maintenance": True}})), options)

@@ -42,14 +42,10 @@ def test_nan_and_infinity_are_U():
     assert Metric("m", float("-inf"), minimum=0).render() == "'m'=U;;;0"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG perfdata.py Metric.render: NaN/inf with a unit "
-                   "renders 'U%' (value and unit), unlike None which renders a bare 'U'")
 def test_nan_with_unit_is_a_bare_U():
     assert Metric("m", float("inf"), "%").render() == "'m'=U"
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason="BUG perfdata.py Metric._num: "
-                   "int(round(nan)) raises ValueError for a NaN/inf byte value")
 def test_nan_bytes_is_U():
     assert Metric("m", float("nan"), "B").render() == "'m'=U"
 

@@ -208,8 +208,6 @@ def test_output_under_the_limit_is_untouched():
     assert len(out.split("\n")) == 51
 
 
-@pytest.mark.xfail(strict=True, reason="BUG render.py _cap: the first line itself is never "
-                   "capped; a 10 KB summary gives a 10 KB output")
 def test_a_huge_first_line_is_cut_too():
     out = nagios(Result("c", [Item(CRITICAL, "x" * 10000), Item(OK, "y")]))
     assert len(out.encode()) < 8192
@@ -250,8 +248,6 @@ def test_secrets_are_redacted_in_json():
     assert json.loads(text)["summary"] == "refused password ********"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG render.py as_json: redaction runs on the JSON text, "
-                   "where json.dumps has escaped non-ASCII and quotes, so such secrets leak")
 @pytest.mark.parametrize("secret", ["p\u00e4ssw\u00f6rd", 'pa"ss', "pa\\ss"])
 def test_secrets_with_escaped_characters_are_redacted_in_json(secret):
     text = as_json(Result("c", [Item(UNKNOWN, "refused %s" % secret)]), secrets=[secret])
@@ -339,17 +335,12 @@ def test_first_line_is_one_line_with_one_perfdata_separator(scope, bad, good, in
         assert not re.search("[\x00-\x1f\x7f-\x9f\u2028\u2029]", line), line
 
 
-@pytest.mark.xfail(strict=True, raises=UnicodeEncodeError, reason="BUG sanitize.py clean: "
-                   "a lone surrogate (json.loads gives one for a '\\ud800' escape in a Prism "
-                   "answer) passes clean() and crashes the renderer's .encode()")
 def test_lone_surrogates_from_the_cluster_do_not_crash_rendering():
     name = json.loads('"node-\\ud800"')
     out = nagios(Result(name, [Item(CRITICAL, name)], [Metric("m", 1, instance=name)]))
     assert out.startswith("CRITICAL - node-")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG perfdata.py Metric.label: a name that cleans to "
-                   "nothing renders an empty label ''=1, which the grammar forbids")
 @pytest.mark.parametrize("name", ["", "'", "\n", " ' "])
 def test_a_label_is_never_empty(name):
     assert PERF.fullmatch(Metric(name, 1).render())
