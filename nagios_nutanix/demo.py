@@ -26,11 +26,12 @@ def _runs(spec, emulator):
     """The command lines to show for one check on one emulated target."""
     base = ["-H", "127.0.0.1", "-P", str(emulator.port), "-u", "admin",
             "--ca-file", CA_FILE]
-    clusters = emulator.cluster_names() if emulator.kind == "pc" else [None]
+    kind = emulator.world.kind
+    clusters = [c.name for c in emulator.world.clusters] if kind == "pc" else [None]
     runs = []
     for cluster in clusters:
         runs.append(base + (["--cluster", cluster] if cluster else []))
-    if emulator.kind == "pc":
+    if kind == "pc":
         runs.insert(0, base)  # without --cluster: Prism Central lists its clusters
     return runs
 
@@ -46,10 +47,10 @@ def main(argv=None):
     worst = 0
     with tempfile.TemporaryDirectory(prefix="nagios-nutanix-demo-") as state:
         for scenario in args.scenario or DEFAULT_SCENARIOS:
-            with Emulator(scenario, port=0, lifetime=600) as emulator:
+            with Emulator(scenario, port=0) as emulator:
                 print("=" * 78)
-                print("scenario %s: Prism %s emulator on %s" % (
-                    scenario, "Central" if emulator.kind == "pc" else "Element", emulator.url))
+                face = "Central" if emulator.world.kind == "pc" else "Element"
+                print("scenario %s: Prism %s emulator on %s" % (scenario, face, emulator.url))
                 for spec in all_specs():
                     for extra in _runs(spec, emulator):
                         argv = [sys.executable, "-m", "nagios_nutanix", spec.name] + extra + [
