@@ -3,6 +3,7 @@
 import json
 import os
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -13,6 +14,15 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CA_FILE = os.path.join(ROOT, "nagios_nutanix", "emulator", "tls", "emulator-cert.pem")
 PASSWORD = "Nutanix/4u"
+
+
+def closed_port():
+    """A local port nothing listens on (bound then released)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
 
 
 class EmulatorProcess:

@@ -158,26 +158,24 @@ def fault_tolerance_v2(cluster: Cluster) -> list[dict[str, Any]]:
     return out
 
 
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def camel_keys(obj: Any, keep: tuple = ()) -> Any:
+    """The v1 spelling of a v2 document: snake_case keys become camelCase, recursively;
+    keys in `keep` (data such as component names) stay as they are."""
+    if isinstance(obj, list):
+        return [camel_keys(item, keep) for item in obj]
+    if isinstance(obj, dict):
+        return {(k if k in keep else _camel(k)): camel_keys(v, keep) for k, v in obj.items()}
+    return obj
+
+
 def fault_tolerance_v1(cluster: Cluster) -> list[dict[str, Any]]:
-    out = []
-    for domain, components in cluster.fault_tolerance.items():
-        status = {}
-        for name, comp in components.items():
-            status[name] = {
-                "componentType": name,
-                "numberOfFailuresTolerable": comp["tolerable"],
-                "details": None if comp["message"] is None
-                else {"message": comp["message"], "attributes": {}},
-                "underComputation": False,
-                "lastUpdatedTimeInUsecs": comp["updated_usecs"],
-            }
-        out.append({
-            "domainType": domain,
-            "componentFaultToleranceStatus": status,
-            "clusterUnderReplicatedDataBytes": 0,
-            "clusterNonFaultTolerantEntries": 0,
-        })
-    return out
+    components = {name for comps in cluster.fault_tolerance.values() for name in comps}
+    return camel_keys(fault_tolerance_v2(cluster), keep=tuple(components))
 
 
 def ha_v2(cluster: Cluster) -> dict[str, Any]:

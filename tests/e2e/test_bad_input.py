@@ -10,6 +10,7 @@ import stat
 import threading
 
 import pytest
+from conftest import closed_port
 
 HOSTS = "/api/nutanix/v2.0/hosts"
 
@@ -24,10 +25,7 @@ def assert_unknown(run, *words):
 
 
 def test_connection_refused(run_check, state_dir):
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
+    port = closed_port()
     run = run_check(None, "-H", "127.0.0.1", "-P", str(port))
     assert_unknown(run, "connection refused by 127.0.0.1:%d" % port, "-H/-P")
 

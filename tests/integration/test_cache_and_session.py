@@ -5,7 +5,7 @@ import subprocess
 import sys
 import time
 
-from conftest import CA_FILE, PASSWORD, ROOT
+from conftest import CA_FILE, PASSWORD, ROOT, closed_port
 
 
 def _argv(emulator, state, *extra):
@@ -72,12 +72,7 @@ def test_expired_session_logs_in_again_once(emulators, tmp_path):
 
 
 def test_dead_target_is_remembered_for_a_few_seconds(run_check, tmp_path):
-    import socket
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
+    port = closed_port()
     first = run_check(None, "-H", "127.0.0.1", "-P", str(port))
     second = run_check(None, "-H", "127.0.0.1", "-P", str(port))
     assert first.code == second.code == 3
