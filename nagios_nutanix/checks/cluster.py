@@ -10,12 +10,14 @@ from .spec import Alert, CheckSpec, MetricSpec
 
 
 def collect(context):
-    from ..prism import central, detect, element
+    from ..prism import detect, element
 
     client = context.prism()
     kind, doc = detect.detect(client)
     wanted = context.options.cluster
     if kind == "pc":
+        from ..prism import central
+
         return central.cluster_health(client, doc, wanted)
     health = element.cluster_health(client, doc)
     if wanted and wanted.lower() not in (health.cluster.name.lower(),

@@ -1,57 +1,39 @@
-"""The one declaration of a check: the CLI, --help, templates and docs are all made from it."""
+"""The one declaration of a check: the CLI, --help, templates and docs are all made from it.
 
-from typing import Callable, NamedTuple, Optional
+Plain namedtuples (not typing.NamedTuple): every check run loads these, and `typing` would cost
+a few milliseconds of import on each poll.
+"""
+
+from collections import namedtuple
 
 
-class Option(NamedTuple):
-    """A check-specific command-line option (argparse keywords kept plain for generators)."""
+class Option(namedtuple("Option", "flags help default type choices metavar macro",
+                        defaults=(None, "str", None, None, None))):
+    """A check-specific command-line option.
 
-    flags: tuple[str, ...]
-    help: str
-    default: object = None
-    type: str = "str"  # str | int | float | range | flag | list
-    choices: Optional[tuple[str, ...]] = None
-    metavar: Optional[str] = None
-    # Macro name used by generated monitoring configuration (e.g. WARNING, FILTERNAME).
-    macro: Optional[str] = None
+    type: str | int | float | range | flag | list; macro: the name generated monitoring
+    configuration uses for it (e.g. WARNING, FILTERNAME).
+    """
+
+    __slots__ = ()
 
     @property
     def dest(self):
         return max(self.flags, key=len).lstrip("-").replace("-", "_")
 
 
-class MetricSpec(NamedTuple):
-    """A perfdata series: `name` is the label after any `instance#`."""
+# A perfdata series: `name` is the label after any `instance#`; `per_instance` says what the
+# instance is ("DOMAIN~COMPONENT", "node", ...).
+MetricSpec = namedtuple("MetricSpec", "name unit description per_instance minimum maximum",
+                        defaults=(None, None, None))
 
-    name: str
-    unit: str
-    description: str
-    per_instance: Optional[str] = None  # what the instance is ("component", "node", ...)
-    minimum: Optional[float] = None
-    maximum: Optional[float] = None
+# A condition the check raises, with what on-call staff should do about it (the runbook).
+Alert = namedtuple("Alert", "state condition action")
 
-
-class Alert(NamedTuple):
-    """A condition the check raises, with what on-call staff should do about it (the runbook)."""
-
-    state: str
-    condition: str
-    action: str
-
-
-class CheckSpec(NamedTuple):
-    name: str
-    title: str
-    description: str
-    scope: str  # "cluster" or "node"
-    sources: tuple[str, ...]
-    options: tuple[Option, ...]
-    metrics: tuple[MetricSpec, ...]
-    alerts: tuple[Alert, ...]
-    collect: Callable
-    evaluate: Callable
-    # The main metric's default thresholds enable -w/-c; None means the check has no -w/-c.
-    main_metric: Optional[str] = None
-    default_warning: Optional[str] = None
-    default_critical: Optional[str] = None
-    notes: tuple[str, ...] = ()
+# scope: "cluster" or "node". main_metric with its default thresholds enables -w/-c; None means
+# the check has no -w/-c.
+CheckSpec = namedtuple(
+    "CheckSpec",
+    "name title description scope sources options metrics alerts collect evaluate "
+    "main_metric default_warning default_critical notes",
+    defaults=(None, None, None, ()))

@@ -3,12 +3,13 @@
 import errno
 import fcntl
 import os
-import tempfile
 import time
 
 
 def write_atomic(path, data, mode=0o600):
     """Write bytes so readers see the old file or the new one, never a half-written one."""
+    import tempfile  # only writers need it; warm readers skip its import cost
+
     directory = os.path.dirname(path)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
     try:
