@@ -29,20 +29,27 @@ def _int(value):
         return None
 
 
-def v2_pages(client, path, params=None, page_size=500, camel=False):
-    """v2.0 (and v1) `count`/`page` lists, pages numbered from 1."""
-    total_key = "totalEntities" if camel else "total_entities"
+def _walk(path, fetch, key, total_of, page_size):
+    """Call fetch(found_so_far, page_index) until the list is complete; the loop all
+    generations share, each giving only how to ask for a page and where its total is."""
     found = []
-    for page in range(1, MAX_PAGES + 1):
-        query = dict(params or {}, count=page_size, page=page)
-        doc = client.get(path, query)
-        batch = _entities(doc, "entities", path)
+    for index in range(MAX_PAGES):
+        doc = fetch(len(found), index)
+        batch = _entities(doc, key, path)
         found.extend(batch)
-        total = _int((doc.get("metadata") or {}).get(total_key))
+        total = _int(total_of(doc.get("metadata") or {}))
         if not batch or (total is not None and len(found) >= total) or (
                 total is None and len(batch) < page_size):
             return found
     raise PluginError("%s did not end after %d pages" % (path, MAX_PAGES))
+
+
+def v2_pages(client, path, params=None, page_size=500, camel=False):
+    """v2.0 (and v1) `count`/`page` lists, pages numbered from 1."""
+    total_key = "totalEntities" if camel else "total_entities"
+    return _walk(path, lambda _, index: client.get(
+        path, dict(params or {}, count=page_size, page=index + 1)), "entities",
+        lambda meta: meta.get(total_key), page_size)
 
 
 def v1_pages(client, path, params=None, page_size=500):
@@ -51,31 +58,17 @@ def v1_pages(client, path, params=None, page_size=500):
 
 def v3_pages(client, path, kind, page_size=500, body=None):
     """v3 `POST .../list` with `length`/`offset`."""
-    found = []
-    for _ in range(MAX_PAGES):
-        request = dict(body or {}, kind=kind, length=page_size, offset=len(found))
-        doc = client.post(path, request)
-        batch = _entities(doc, "entities", path)
-        found.extend(batch)
-        total = _int((doc.get("metadata") or {}).get("total_matches"))
-        if not batch or (total is not None and len(found) >= total) or (
-                total is None and len(batch) < page_size):
-            return found
-    raise PluginError("%s did not end after %d pages" % (path, MAX_PAGES))
+    return _walk(path, lambda offset, _: client.post(
+        path, dict(body or {}, kind=kind, length=page_size, offset=offset)), "entities",
+        lambda meta: meta.get("total_matches"), page_size)
 
 
 def v4_pages(client, path, params=None, page_size=100):
     """v4 `$page` (from 0) / `$limit` lists in the `data`/`metadata` envelope."""
-    found = []
-    for page in range(MAX_PAGES):
+    def fetch(_, index):
         query = dict(params or {})
-        query["$page"] = page
+        query["$page"] = index
         query["$limit"] = page_size
-        doc = client.get(path, query)
-        batch = _entities(doc, "data", path)
-        found.extend(batch)
-        total = _int((doc.get("metadata") or {}).get("totalAvailableResults"))
-        if not batch or (total is not None and len(found) >= total) or (
-                total is None and len(batch) < page_size):
-            return found
-    raise PluginError("%s did not end after %d pages" % (path, MAX_PAGES))
+        return client.get(path, query)
+
+    return _walk(path, fetch, "data", lambda meta: meta.get("totalAvailableResults"), page_size)
