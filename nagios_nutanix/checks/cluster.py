@@ -1,6 +1,5 @@
 """`cluster`: is the cluster whole and able to survive the next failure?"""
 
-from ..plugin.errors import PluginError
 from ..plugin.perfdata import Metric
 from ..plugin.ranges import Range, Thresholds
 from ..plugin.result import Item, Result
@@ -10,21 +9,15 @@ from .spec import Alert, CheckSpec, MetricSpec
 
 
 def collect(context):
-    from ..prism import detect, element
+    from ..prism import element, inventory
 
-    client = context.prism()
-    kind, doc = detect.detect(client)
-    wanted = context.options.cluster
+    client, kind, doc = inventory.connect(context)
     if kind == "pc":
         from ..prism import central
 
-        return central.cluster_health(client, doc, wanted)
+        return central.cluster_health(client, doc, context.options.cluster)
     health = element.cluster_health(client, doc)
-    if wanted and wanted.lower() not in (health.cluster.name.lower(),
-                                         str(health.cluster.uuid).lower()):
-        raise PluginError("%s:%s is Prism Element of cluster %s, not %r; drop --cluster or "
-                          "fix -H" % (client.host, client.port, health.cluster.name,
-                                      clean(wanted)))
+    inventory.require_cluster(client, health.cluster, context.options.cluster)
     return health
 
 

@@ -344,6 +344,72 @@ def host_v4(node: Node) -> dict[str, Any]:
     }
 
 
+def alert_v4(cluster: Cluster, alert: dict[str, Any]) -> dict[str, Any]:
+    """monitoring v4 Alert from the same world entry as v2 (field names MODEL, values INFERRED:
+    v4 messages come rendered, parameters wrap values as {"stringValue": ...})."""
+    node: Optional[Node] = alert["node"]
+    context = {str(k): str(v) for k, v in alert["context"].items()}
+    if node is not None:
+        context.setdefault("node_uuid", node.uuid)
+        entity = {"extId": node.uuid, "name": node.name, "type": "host"}
+    else:
+        entity = {"extId": cluster.uuid, "name": cluster.name, "type": "cluster"}
+
+    def fill(text: str) -> str:
+        return re.sub(r"\{([A-Za-z0-9_]+)\}", lambda m: context.get(m.group(1), m.group(0)),
+                      text)
+
+    resolved, acknowledged = bool(alert["resolved"]), bool(alert["acknowledged"])
+    status = ("AUTO_RESOLVED" if alert["auto_resolved"] else "RESOLVED") if resolved else (
+        "ACKNOWLEDGED" if acknowledged else "OPEN")
+    return {
+        "$objectType": "monitoring.v4.serviceability.Alert",
+        "$reserved": V4_FV,
+        "extId": alert["id"],
+        "alertType": alert["alert_type_uuid"],
+        "title": fill(str(alert["title"])),
+        "message": fill(str(alert.get("message", alert["title"]))),
+        "severity": str(alert["severity"]).lstrip("k").upper(),
+        "status": status,
+        "isAcknowledged": acknowledged,
+        "isResolved": resolved,
+        "isAutoResolved": bool(alert["auto_resolved"]),
+        "isUserDefined": False,
+        "creationTime": iso(alert["created_usecs"]),
+        "lastUpdatedTime": iso(alert["last_usecs"]),
+        "lastOccurredTime": iso(alert["last_usecs"]),
+        "clusterUUID": cluster.uuid,
+        "clusterName": cluster.name,
+        "originatingClusterUUID": cluster.uuid,
+        "sourceEntity": entity,
+        "affectedEntities": [entity],
+        "impactTypes": [str(t).upper() for t in alert["impact_types"]],
+        "classifications": list(alert["classifications"]),
+        "parameters": [{"paramName": k, "paramValue": {"stringValue": v}}
+                       for k, v in context.items()],
+        "kbArticles": list(alert.get("kb_articles") or []),
+        "serviceName": str(alert.get("service_name", "ncc")),
+    }
+
+
+_V4_BOOL_FILTER = re.compile(r"^\s*(isResolved|isAcknowledged|isAutoResolved)\s+eq\s+"
+                             r"(true|false)\s*$")
+
+
+def filter_alerts_v4(alerts: list[dict[str, Any]], expression: Optional[str]):
+    """The small part of OData $filter the plugin uses: `field eq true|false` joined by `and`.
+    Anything else is answered 400, as an unsupported filter would be."""
+    if not expression:
+        return alerts
+    for clause in re.split(r"\s+and\s+", expression):
+        match = _V4_BOOL_FILTER.match(clause)
+        if not match:
+            return None
+        name, value = match.group(1), match.group(2) == "true"
+        alerts = [a for a in alerts if a[name] == value]
+    return alerts
+
+
 # ------------------------------------------------------------------------- routes
 
 
@@ -358,6 +424,8 @@ class PrismCentralApi:
         self.hosts_v3 = [host_v3(n) for n in world.nodes]
         self.clusters_v4 = [pc_cluster_v4(self.pc)] + [cluster_v4(c) for c in clusters]
         self.hosts_v4 = [host_v4(n) for n in world.nodes]
+        self.alerts_v4 = sorted((alert_v4(c, a) for c in world.clusters for a in c.alerts),
+                                key=lambda a: a["creationTime"], reverse=True)
 
     def register(self, router: Router) -> None:
         add = router.add
@@ -380,6 +448,8 @@ class PrismCentralApi:
             self.v4_list("clustermgmt.v4.config.ListHostsApiResponse", self.v4_cluster_hosts))
         add("GET", r"clustermgmt/config/clusters/(?P<cluster>[^/]+)/hosts/(?P<ext_id>[^/]+)",
             self.v4_host)
+        add("GET", r"monitoring/serviceability/alerts",
+            self.v4_list("monitoring.v4.serviceability.ListAlertsApiResponse", self.v4_alerts))
 
     def precondition_failed(self, req: Request, **_groups: str) -> Reply:
         # INFERRED body text; only the 412 status is documented by a consumer.
@@ -429,6 +499,13 @@ class PrismCentralApi:
                                           req.params))
 
         return handler
+
+    def v4_alerts(self, req: Request):
+        found = filter_alerts_v4(self.alerts_v4, req.params.get("$filter"))
+        if found is None:
+            return v4_error(400, "Unsupported $filter expression", "monitoring.v4.error",
+                            "MON-10001")  # INFERRED error code
+        return found
 
     def _find_cluster(self, ext_id: str) -> Optional[dict[str, Any]]:
         for item in self.clusters_v4:

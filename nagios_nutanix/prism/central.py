@@ -3,7 +3,7 @@
 from ..plugin.errors import PluginError
 from ..plugin.sanitize import clean
 from .errors import PrismHTTPError
-from .model import Cluster, ClusterHealth, FaultTolerance, Node
+from .model import Cluster, ClusterHealth, FaultTolerance, Inventory, Node
 from .normalize import enum, flag, ip, number
 from .pagination import v3_pages, v4_pages
 
@@ -80,6 +80,10 @@ def _v4_node(doc):
         degraded=flag(doc.get("isDegraded")),
         reboot_pending=flag(doc.get("isRebootPending")),
         hypervisor_version=hypervisor.get("fullName"),
+        num_vms=number(hypervisor.get("numberOfVms")),
+        cpu_threads=number(doc.get("numberOfCpuThreads")),
+        memory_bytes=number(doc.get("memorySizeBytes")),
+        raw_host=doc,
     )
 
 
@@ -89,7 +93,8 @@ def _maintenance(cvm_maintenance, hypervisor_state):
     return cvm_maintenance
 
 
-def _v4_health(client, wanted, pc_name):
+def _v4_inventory(client, wanted, pc_name):
+    """(inventory, the chosen cluster's fault-tolerance state)."""
     raw = v4_pages(client, V4 + "clusters")
     clusters = [_v4_cluster(c) for c in raw
                 if not _is_prism_central((c.get("config") or {}).get("clusterFunction"))]
@@ -100,14 +105,20 @@ def _v4_health(client, wanted, pc_name):
     hosts = v4_pages(client, V4 + "clusters/%s/hosts" % chosen.uuid)
     if not hosts:
         raise PluginError("Prism Central listed no hosts for cluster %s" % chosen.name)
+    return Inventory(cluster=chosen, nodes=[_v4_node(h) for h in hosts], kind="pc",
+                     source="Prism Central v4 clustermgmt",
+                     not_available=list(NOT_AVAILABLE)), tolerance
+
+
+def _v4_health(client, wanted, pc_name):
+    found, tolerance = _v4_inventory(client, wanted, pc_name)
     ft = []
     current = number((tolerance or {}).get("currentMaxFaultTolerance"))
     if current is not None:
         ft.append(FaultTolerance(domain=str(tolerance.get("domainAwarenessLevel") or "NODE"),
                                  component="CLUSTER", tolerable=current))
-    return ClusterHealth(cluster=chosen, nodes=[_v4_node(h) for h in hosts],
-                         fault_tolerance=ft, source="Prism Central v4 clustermgmt",
-                         not_available=list(NOT_AVAILABLE))
+    return ClusterHealth(cluster=found.cluster, nodes=found.nodes, fault_tolerance=ft,
+                         source=found.source, not_available=found.not_available)
 
 
 # -- v3 (Prism Central before v4 clustermgmt was generally available) --------------------------
@@ -143,7 +154,12 @@ def _v3_node(entity):
     )
 
 
-def _v3_health(client, wanted, pc_name):
+V3_NOT_AVAILABLE = NOT_AVAILABLE + [
+    "host state, maintenance and degraded flags (v3 has none; Prism Central pc.2024.3 or "
+    "later serves v4)"]
+
+
+def _v3_inventory(client, wanted, pc_name):
     clusters = [c for c, services in map(_v3_cluster, v3_pages(client, V3 + "clusters/list",
                                                                 "cluster"))
                 if not _is_prism_central(services)]
@@ -153,11 +169,25 @@ def _v3_health(client, wanted, pc_name):
              == chosen.uuid]
     if not hosts:
         raise PluginError("Prism Central listed no hosts for cluster %s" % chosen.name)
-    return ClusterHealth(
-        cluster=chosen, nodes=[_v3_node(h) for h in hosts], fault_tolerance=[],
-        source="Prism Central v3",
-        not_available=NOT_AVAILABLE + ["host state, maintenance and degraded flags (v3 has "
-                                       "none; Prism Central pc.2024.3 or later serves v4)"])
+    return Inventory(cluster=chosen, nodes=[_v3_node(h) for h in hosts], kind="pc",
+                     source="Prism Central v3", not_available=list(V3_NOT_AVAILABLE))
+
+
+def _v3_health(client, wanted, pc_name):
+    found = _v3_inventory(client, wanted, pc_name)
+    return ClusterHealth(cluster=found.cluster, nodes=found.nodes, fault_tolerance=[],
+                         source=found.source, not_available=found.not_available)
+
+
+def inventory(client, cluster_doc, wanted):
+    """The chosen cluster and its nodes, from v4 or (where v4 answers 404) v3."""
+    pc_name = str((cluster_doc or {}).get("name") or client.host)
+    try:
+        return _v4_inventory(client, wanted, pc_name)[0]
+    except PrismHTTPError as exc:
+        if exc.status != 404:
+            raise
+    return _v3_inventory(client, wanted, pc_name)
 
 
 def cluster_health(client, cluster_doc, wanted):

@@ -1,8 +1,8 @@
 """Prism Element (v2.0 and v1) answers turned into the model."""
 
 from ..plugin.errors import PluginError
-from .model import Cluster, ClusterHealth, FaultTolerance, Node
-from .normalize import enum, flag, number
+from .model import Cluster, ClusterHealth, FaultTolerance, Inventory, Node
+from .normalize import enum, flag, number, ppm_to_percent
 from .pagination import v1_pages, v2_pages
 
 V2 = "/api/nutanix/v2.0/"
@@ -71,6 +71,7 @@ def nodes(hosts, vms):
         if not name:
             raise PluginError("Prism's v2.0 hosts answer has a host without 'name' "
                               "(entity %d); cannot tell the nodes apart" % index)
+        stats = host.get("stats") or {}
         result.append(Node(
             name=str(name),
             uuid=host.get("uuid"),
@@ -87,6 +88,12 @@ def nodes(hosts, vms):
             metadata_status=host.get("metadata_store_status"),
             metadata_message=host.get("metadata_store_status_message"),
             hypervisor_version=host.get("hypervisor_full_name"),
+            cpu_percent=ppm_to_percent(stats.get("hypervisor_cpu_usage_ppm")),
+            memory_percent=ppm_to_percent(stats.get("hypervisor_memory_usage_ppm")),
+            num_vms=number(host.get("num_vms")),
+            cpu_threads=number(host.get("num_cpu_threads")),
+            memory_bytes=number(host.get("memory_capacity_in_bytes")),
+            raw_host=host,
         ))
     _join_cvms(result, [vm for vm in vms if flag(vm.get("controllerVm"))])
     return result
@@ -123,17 +130,32 @@ def _join_cvms(found, cvms):
 
 
 def _set_cvm(node, vm):
+    stats = vm.get("stats") or {}
     node.cvm_name = vm.get("vmName")
     node.cvm_power = enum(vm.get("powerState")) or "UNKNOWN"
+    node.cvm_uuid = vm.get("uuid")
+    node.cvm_vcpus = number(vm.get("numVCpus"))
+    node.cvm_memory_bytes = number(vm.get("memoryCapacityInBytes"))
+    # v1 VM stats keys as Prism's v1 stats use them elsewhere; not seen for CVMs (INFERRED).
+    node.cvm_cpu_percent = ppm_to_percent(stats.get("hypervisor_cpu_usage_ppm"))
+    node.cvm_memory_percent = ppm_to_percent(
+        stats.get("memory_usage_ppm", stats.get("guest.memory_usage_ppm")))
+    node.raw_cvm = vm
 
 
-def cluster_health(client, cluster_doc):
+def inventory(client, cluster_doc):
+    """The cluster and its nodes, each joined with its CVM."""
     info = cluster(cluster_doc)
-    ft = fault_tolerance(client.get(FAULT_TOLERANCE))
     hosts = v2_pages(client, HOSTS)
     if not hosts:
         raise PluginError("Prism Element %s listed no hosts (v2.0 hosts is empty); the "
                           "cluster may be unconfigured or Prism is still starting" % info.name)
     vms = v1_pages(client, VMS_V1)
-    return ClusterHealth(cluster=info, nodes=nodes(hosts, vms), fault_tolerance=ft,
+    return Inventory(cluster=info, nodes=nodes(hosts, vms), source=SOURCE, kind="pe")
+
+
+def cluster_health(client, cluster_doc):
+    ft = fault_tolerance(client.get(FAULT_TOLERANCE))
+    found = inventory(client, cluster_doc)
+    return ClusterHealth(cluster=found.cluster, nodes=found.nodes, fault_tolerance=ft,
                          source=SOURCE)

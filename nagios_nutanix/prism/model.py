@@ -27,6 +27,21 @@ class Node:
     metadata_status: Optional[str] = None  # raw, e.g. kNormalMode
     metadata_message: Optional[str] = None
     hypervisor_version: Optional[str] = None
+    # Load and size of the hypervisor (None when the source does not give them)
+    cpu_percent: Optional[float] = None
+    memory_percent: Optional[float] = None
+    num_vms: Optional[int] = None
+    cpu_threads: Optional[int] = None
+    memory_bytes: Optional[int] = None
+    # The CVM, from the VM list
+    cvm_uuid: Optional[str] = None
+    cvm_vcpus: Optional[int] = None
+    cvm_memory_bytes: Optional[int] = None
+    cvm_cpu_percent: Optional[float] = None
+    cvm_memory_percent: Optional[float] = None
+    # The source's own records, for the checks that need more than the fields above
+    raw_host: dict = field(default_factory=dict)
+    raw_cvm: dict = field(default_factory=dict)
 
     @property
     def metadata_normal(self):
@@ -61,6 +76,17 @@ class Cluster:
     upgrade_in_progress: Optional[bool] = None
     target_version: Optional[str] = None
     num_nodes: Optional[int] = None
+
+
+@dataclass
+class Inventory:
+    """A cluster and its nodes: what every node-scoped check starts from."""
+
+    cluster: Cluster
+    nodes: list[Node]
+    source: str  # e.g. "Prism Element v2.0"
+    kind: str = "pe"  # "pe" or "pc"
+    not_available: list[str] = field(default_factory=list)
 
 
 @dataclass

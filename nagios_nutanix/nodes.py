@@ -1,0 +1,139 @@
+"""FILTERNAME: pick a node by any name an admin knows it by, and speak of nodes in results.
+
+One matcher serves every node-scoped check, API and SNMP alike: a check hands it the names of
+each candidate (host name, CVM name, IPs, serials, UUID) and gets back the chosen ones.
+"""
+
+import re
+
+from .checks.spec import Option
+from .plugin.errors import PluginError, UsageError
+from .plugin.result import Item, Result
+from .plugin.sanitize import clean
+from .plugin.state import State, severity, worst
+
+FILTER_OPTIONS = (
+    Option(("--filter-name",), "the node to check, by host name, CVM name, host or CVM IP, "
+           "node or block serial, or host UUID; exact, case-insensitive (default: every node)",
+           metavar="NAME", macro="FILTERNAME"),
+    Option(("--filter-name-regex",), "the nodes whose name (any of the above) matches this "
+           "regular expression as a whole, case-insensitive", metavar="PATTERN",
+           macro="FILTERNAME_REGEX"),
+)
+
+LISTED = 12  # node names quoted when nothing matched
+
+
+def matcher(options):
+    """A predicate over a list of names, or None when no filter was given."""
+    exact = getattr(options, "filter_name", None)
+    pattern = getattr(options, "filter_name_regex", None)
+    if exact and pattern:
+        raise UsageError("give --filter-name or --filter-name-regex, not both")
+    if exact:
+        wanted = exact.strip().casefold()
+        return lambda names: any(str(n).casefold() == wanted for n in names)
+    if pattern:
+        try:
+            compiled = re.compile(pattern, re.IGNORECASE)
+        except re.error as exc:
+            raise UsageError("bad --filter-name-regex %r: %s" % (pattern, exc)) from None
+        return lambda names: any(compiled.fullmatch(str(n)) for n in names)
+    return None
+
+
+def describe_filter(options):
+    exact = getattr(options, "filter_name", None)
+    if exact:
+        return "--filter-name %r" % clean(exact)
+    return "--filter-name-regex %r" % clean(getattr(options, "filter_name_regex", ""))
+
+
+def select(candidates, options, names_of, where):
+    """The candidates the filter keeps (all of them without a filter).
+
+    names_of(candidate) gives every name it answers to, the display name first; `where`
+    says what was searched ("cluster PROD-A") for the no-match message.
+    """
+    keep = matcher(options)
+    if keep is None:
+        return list(candidates)
+    chosen = [c for c in candidates if keep([n for n in names_of(c) if n])]
+    if not chosen:
+        known = sorted(str(names_of(c)[0]) for c in candidates)
+        listing = ", ".join(clean(n) for n in known[:LISTED])
+        if len(known) > LISTED:
+            listing += " and %d more" % (len(known) - LISTED)
+        raise PluginError("no node of %s matches %s; it has %d: %s" % (
+            where, describe_filter(options), len(known), listing or "none"))
+    return chosen
+
+
+def select_nodes(inventory, options):
+    """The Inventory's nodes that FILTERNAME keeps."""
+    return select(inventory.nodes, options, lambda n: n.names(),
+                  "cluster %s" % clean(inventory.cluster.name))
+
+
+class NodeVerdict:
+    """What a check concluded about one node: items, perfdata, and its words when all is OK."""
+
+    __slots__ = ("name", "items", "metrics", "ok_brief")
+
+    def __init__(self, name, items, metrics=(), ok_brief=None):
+        self.name = name
+        self.items = list(items)
+        self.metrics = list(metrics)
+        self.ok_brief = ok_brief
+
+    @property
+    def state(self):
+        return worst((i.state for i in self.items), default=State.UNKNOWN)
+
+    def brief(self):
+        """The node's trouble in a few words: the briefs of its non-OK items, worst first."""
+        bad = sorted((i for i in self.items if i.state != State.OK and i.brief),
+                     key=lambda i: -severity(i.state))
+        if bad:
+            return ", ".join(clean(i.brief) for i in bad)
+        if not self.items:
+            return "nothing was checked"
+        return self.ok_brief or "OK"
+
+
+def node_result(cluster_name, verdicts, filtered, ok_summary, extra=(), metrics=(), info=(),
+                notes=(), shown=4):
+    """One Result over per-node verdicts.
+
+    One node chosen by a filter: the scope is `CLUSTER/node`, the node's items are the result's.
+    Several nodes: the first line counts the nodes in trouble and names the worst `shown` of
+    them, each node's items go to the long output prefixed with its name. `extra` items concern
+    the cluster rather than one node (e.g. alerts could not be read).
+    """
+    extra = list(extra)
+    all_metrics = [m for v in verdicts for m in v.metrics] + list(metrics)
+    if filtered and len(verdicts) == 1:
+        verdict = verdicts[0]
+        return Result("%s/%s" % (cluster_name, verdict.name), verdict.items + extra,
+                      all_metrics, ok_summary=verdict.ok_brief or ok_summary, info=info,
+                      notes=notes)
+    troubled = sorted((v for v in verdicts if v.state != State.OK),
+                      key=lambda v: -severity(v.state))
+    items = list(extra)
+    for verdict in sorted(verdicts, key=lambda v: -severity(v.state)):
+        for item in verdict.items:
+            items.append(Item(item.state, "%s: %s" % (clean(verdict.name), item.text),
+                              brief="", source=item.source))
+    summary = None
+    if troubled:
+        words = ", ".join("%s (%s)" % (clean(v.name), v.brief()) for v in troubled[:shown])
+        if len(troubled) > shown:
+            words += " and %d more" % (len(troubled) - shown)
+        summary = "%d of %d nodes in trouble: %s" % (len(troubled), len(verdicts), words)
+        worries = [clean(i.brief) for i in extra if i.state != State.OK and i.brief]
+        if worries:
+            summary = "; ".join(worries + [summary])
+    elif any(i.state != State.OK for i in extra):
+        summary = None  # the extra items' briefs speak
+    return Result(cluster_name, items, all_metrics, summary=summary, ok_summary=ok_summary,
+                  info=info, notes=notes)
