@@ -16,8 +16,6 @@ import tempfile
 
 from .checks import all_specs
 
-DEFAULT_SCENARIOS = ("healthy", "node-down", "ft-degraded", "rf-mismatch", "maintenance",
-                     "upgrade", "large", "prism-central")
 CA_FILE = os.path.join(os.path.dirname(__file__), "emulator", "tls", "emulator-cert.pem")
 STATE_NAMES = {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}
 
@@ -38,6 +36,7 @@ def _runs(spec, emulator):
 
 def main(argv=None):
     from .emulator.server import Emulator
+    from .emulator.world import scenario_names
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", action="append",
@@ -46,7 +45,7 @@ def main(argv=None):
     env = dict(os.environ, NUTANIX_PASSWORD="Nutanix/4u")
     worst = 0
     with tempfile.TemporaryDirectory(prefix="nagios-nutanix-demo-") as state:
-        for scenario in args.scenario or DEFAULT_SCENARIOS:
+        for scenario in args.scenario or scenario_names():
             with Emulator(scenario, port=0) as emulator:
                 print("=" * 78)
                 face = "Central" if emulator.world.kind == "pc" else "Element"
