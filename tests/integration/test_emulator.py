@@ -567,3 +567,40 @@ def test_cli_rejects_bad_arguments():
     assert main(["--scenario", "no-such-scenario"]) == 2
     assert main(["--fault", "nonsense"]) == 2
     assert main(["--list-scenarios"]) == 0
+
+
+# ----------------------------------------------------------------------------- v4 alerts
+
+PC_WITH_ALERTS = """
+kind: pc
+clusters:
+  - name: PROD-A
+    alerts:
+      - title: "Stargate Temporarily Down."
+        message: "Stargate on CVM {cvm_ip} is down for {down_time} seconds."
+        severity: kCritical
+        context: {cvm_ip: 10.10.1.23, down_time: "45"}
+        entity: node-03
+      - title: "Old news"
+        severity: kWarning
+        resolved: true
+        acknowledged: true
+"""
+
+
+def test_pc_v4_alerts_are_rendered_and_filtered(tmp_path):
+    scenario = tmp_path / "pc-alerts.yaml"
+    scenario.write_text(PC_WITH_ALERTS)
+    with Emulator(str(scenario)) as emu:
+        path = "/api/monitoring/v4.0/serviceability/alerts"
+        every = call(emu, path).json()
+        assert every["$objectType"] == "monitoring.v4.serviceability.ListAlertsApiResponse"
+        assert len(every["data"]) == 2
+        open_only = call(emu, path + "?%24filter=isResolved%20eq%20false").json()["data"]
+        assert [a["title"] for a in open_only] == ["Stargate Temporarily Down."]
+        alert = open_only[0]
+        assert alert["message"] == "Stargate on CVM 10.10.1.23 is down for 45 seconds."
+        assert (alert["severity"], alert["status"]) == ("CRITICAL", "OPEN")
+        assert alert["sourceEntity"]["name"] == "node-03"
+        unsupported = call(emu, path + "?%24filter=startswith(title,'x')")
+        assert unsupported.status == 400
