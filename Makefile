@@ -4,11 +4,11 @@
 PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
-# Debian packages the tests need, installed when running as root with apt-get (none yet:
-# the SNMP, Nagios and Icinga tests of later work add libsnmp-dev, nagios4-core, icinga2-bin).
-DEB_PACKAGES ?=
+# Debian packages the tests need, installed when running as root with apt-get.
+# Packaging: rpm (rpmbuild), lintian, and the distribution Python modules the .deb depends on.
+DEB_PACKAGES ?= rpm cpio lintian python3-requests python3-yaml python3-jinja2
 
-.PHONY: demo test venv debs lint docs
+.PHONY: demo test venv debs lint docs packages
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ demo: venv
 
 lint: venv
 	$(VENV)/bin/ruff check .
+
+packages: debs venv
+	$(PY) packaging/build.py --out dist
 
 docs: venv
 	$(PY) -m nagios_nutanix.config.docs docs

@@ -450,6 +450,9 @@ class PrismCentralApi:
             self.v4_host)
         add("GET", r"monitoring/serviceability/alerts",
             self.v4_list("monitoring.v4.serviceability.ListAlertsApiResponse", self.v4_alerts))
+        from .pc_disks import register as register_disks  # v4 config/disks
+
+        register_disks(self, router)
 
     def precondition_failed(self, req: Request, **_groups: str) -> Reply:
         # INFERRED body text; only the 412 status is documented by a consumer.
