@@ -4,6 +4,7 @@ import importlib
 
 CHECKS = {
     "cluster": "nagios_nutanix.checks.cluster",
+    "disks": "nagios_nutanix.checks.disks",
 }
 
 
