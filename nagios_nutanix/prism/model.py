@@ -4,41 +4,42 @@ A field is None when the source did not say: checks must treat None as "unknown"
 "fine".
 """
 
-from dataclasses import dataclass, field
-from typing import Optional
+from __future__ import annotations
+
+from .record import field, record
 
 
-@dataclass
+@record
 class Node:
     name: str
-    uuid: Optional[str] = None
-    host_ip: Optional[str] = None
-    cvm_ip: Optional[str] = None
-    cvm_name: Optional[str] = None
-    serial: Optional[str] = None
-    block_serial: Optional[str] = None
-    state: Optional[str] = None  # host state, e.g. NORMAL
-    hypervisor_state: Optional[str] = None  # e.g. ACROPOLIS_NORMAL
-    connected: Optional[bool] = None  # AHV host connected to Acropolis
-    maintenance: Optional[bool] = None
-    degraded: Optional[bool] = None
-    reboot_pending: Optional[bool] = None
-    cvm_power: Optional[str] = None  # ON / OFF / ...
-    metadata_status: Optional[str] = None  # raw, e.g. kNormalMode
-    metadata_message: Optional[str] = None
-    hypervisor_version: Optional[str] = None
+    uuid: str | None = None
+    host_ip: str | None = None
+    cvm_ip: str | None = None
+    cvm_name: str | None = None
+    serial: str | None = None
+    block_serial: str | None = None
+    state: str | None = None  # host state, e.g. NORMAL
+    hypervisor_state: str | None = None  # e.g. ACROPOLIS_NORMAL
+    connected: bool | None = None  # AHV host connected to Acropolis
+    maintenance: bool | None = None
+    degraded: bool | None = None
+    reboot_pending: bool | None = None
+    cvm_power: str | None = None  # ON / OFF / ...
+    metadata_status: str | None = None  # raw, e.g. kNormalMode
+    metadata_message: str | None = None
+    hypervisor_version: str | None = None
     # Load and size of the hypervisor (None when the source does not give them)
-    cpu_percent: Optional[float] = None
-    memory_percent: Optional[float] = None
-    num_vms: Optional[int] = None
-    cpu_threads: Optional[int] = None
-    memory_bytes: Optional[int] = None
+    cpu_percent: float | None = None
+    memory_percent: float | None = None
+    num_vms: int | None = None
+    cpu_threads: int | None = None
+    memory_bytes: int | None = None
     # The CVM, from the VM list
-    cvm_uuid: Optional[str] = None
-    cvm_vcpus: Optional[int] = None
-    cvm_memory_bytes: Optional[int] = None
-    cvm_cpu_percent: Optional[float] = None
-    cvm_memory_percent: Optional[float] = None
+    cvm_uuid: str | None = None
+    cvm_vcpus: int | None = None
+    cvm_memory_bytes: int | None = None
+    cvm_cpu_percent: float | None = None
+    cvm_memory_percent: float | None = None
     # The source's own records, for the checks that need more than the fields above
     raw_host: dict = field(default_factory=dict)
     raw_cvm: dict = field(default_factory=dict)
@@ -55,30 +56,30 @@ class Node:
                             self.block_serial, self.uuid) if n]
 
 
-@dataclass
+@record
 class FaultTolerance:
     domain: str  # NODE, DISK, RACKABLE_UNIT, ...
     component: str  # METADATA, EXTENT_GROUPS, ...
-    tolerable: Optional[int]
-    message: Optional[str] = None
+    tolerable: int | None
+    message: str | None = None
 
 
-@dataclass
+@record
 class Cluster:
     name: str
-    uuid: Optional[str] = None
-    version: Optional[str] = None
-    full_version: Optional[str] = None
-    is_lts: Optional[bool] = None
-    operation_mode: Optional[str] = None  # NORMAL, READ_ONLY, ...
-    rf_current: Optional[int] = None
-    rf_desired: Optional[int] = None
-    upgrade_in_progress: Optional[bool] = None
-    target_version: Optional[str] = None
-    num_nodes: Optional[int] = None
+    uuid: str | None = None
+    version: str | None = None
+    full_version: str | None = None
+    is_lts: bool | None = None
+    operation_mode: str | None = None  # NORMAL, READ_ONLY, ...
+    rf_current: int | None = None
+    rf_desired: int | None = None
+    upgrade_in_progress: bool | None = None
+    target_version: str | None = None
+    num_nodes: int | None = None
 
 
-@dataclass
+@record
 class Inventory:
     """A cluster and its nodes: what every node-scoped check starts from."""
 
@@ -89,7 +90,7 @@ class Inventory:
     not_available: list[str] = field(default_factory=list)
 
 
-@dataclass
+@record
 class ClusterHealth:
     """What the `cluster` check judges."""
 
