@@ -4,6 +4,7 @@ import importlib
 
 CHECKS = {
     "cluster": "nagios_nutanix.checks.cluster",
+    "cvm": "nagios_nutanix.checks.cvm",
     "disks": "nagios_nutanix.checks.disks",
 }
 

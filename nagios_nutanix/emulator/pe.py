@@ -7,6 +7,7 @@ since the epoch and ratios are ppm.
 
 from typing import Any, Callable, Optional
 
+from .genesis import GenesisRpc
 from .pagination import (
     PageError,
     envelope_v1,
@@ -812,7 +813,17 @@ def vm_v1(vm: Vm, cluster: Cluster) -> dict[str, Any]:
         "gpusInUse": None,
         "cpuReservedInHz": None,
         "controlDomain": None,
+        **({"stats": cvm_stats_v1(vm)} if vm.controller_vm else {}),
     }
+
+
+def cvm_stats_v1(vm: Vm) -> dict[str, str]:
+    """A CVM's v1 `stats` (keys INFERRED from other v1/v2 stats; never seen for a CVM):
+    ppm strings, "-1" when the CVM is off."""
+    if vm.power_state != "on":
+        return {"hypervisor_cpu_usage_ppm": "-1", "memory_usage_ppm": "-1"}
+    return {"hypervisor_cpu_usage_ppm": s(120000 + stable_int(150000, vm.name, "cvm-cpu")),
+            "memory_usage_ppm": s(550000 + stable_int(200000, vm.name, "cvm-memory"))}
 
 
 def vm_v2(vm: Vm) -> dict[str, Any]:
@@ -949,6 +960,7 @@ class PrismElementApi:
         add("GET", r"v2\.0/alerts/(?P<uuid>[^/]+)", self.one(
             {a["id"]: Reply(200, a) for a in self.alerts}, "alert"))
         add("GET", r"v1/vms", self.paged(lambda req: self.vms_v1, v1=True))
+        add("POST", r"v1/genesis", GenesisRpc(self.cluster).handle)  # answer INFERRED
         add("GET", r"v2\.0/vms", self.vms_v2_list)
         add("GET", r"v2\.0/vms/(?P<uuid>[^/]+)", self.one(
             {v["uuid"]: Reply(200, v) for v in self.vms_v2}, "vm"))

@@ -177,6 +177,9 @@ class Node:
     disk_slots: int = 0
     vms: list[Vm] = field(default_factory=list)
     cvm: Optional[Vm] = None
+    # Genesis RPC service states of the CVM (emulator/genesis.py; INFERRED answer shape):
+    # {stargate: DOWN} or explicit pid lists; services not named are UP.
+    services: dict[str, Any] = field(default_factory=dict)
 
     @property
     def num_vms(self) -> int:
@@ -230,6 +233,8 @@ class Cluster:
     alerts: list[dict[str, Any]] = field(default_factory=list)
     tasks: list[dict[str, Any]] = field(default_factory=list)
     created_usecs: int = 0
+    # Genesis RPC (emulator/genesis.py): True answers, False -> 404, a number -> that status.
+    genesis: Any = True
 
     @property
     def block_serials(self) -> list[str]:
@@ -652,6 +657,7 @@ def build_cluster(raw: dict[str, Any], now: float) -> Cluster:
         ha=dict(spec["ha"]),
         fault_tolerance=_fault_tolerance(spec["fault_tolerance"], usecs(now - 120)),
         created_usecs=usecs(now - 86400 * 400),
+        genesis=spec.get("genesis", True),
     )
     _build_nodes(cluster, spec, raw)
     _build_vms(cluster, raw)
