@@ -321,8 +321,10 @@ def evaluate(model, options):
                               brief=item.brief and "%s (no known node)" % item.brief))
     if not known_alerts:
         reason = clean(model.alerts_reason) or "alerts could not be read"
+        status = re.search(r"HTTP (\d{3})", reason)
         extra.append(Item(State.UNKNOWN, "drive wear and drive alerts unknown: %s" % reason,
-                          brief="drive wear unknown (%s)" % reason))
+                          brief="drive wear unknown: alerts could not be read%s" % (
+                              " (HTTP %s)" % status.group(1) if status else "")))
     elif not getattr(options, "filter_disk", None):
         extra += [_loose_alert(alert, "drive alert tied to no known node or drive")
                   for _, alert in stray]
