@@ -3,7 +3,9 @@
 import importlib
 
 CHECKS = {
+    "alerts": "nagios_nutanix.checks.alerts",
     "cluster": "nagios_nutanix.checks.cluster",
+    "ncc": "nagios_nutanix.checks.ncc",
     "cvm": "nagios_nutanix.checks.cvm",
     "disks": "nagios_nutanix.checks.disks",
 }

@@ -7,6 +7,8 @@ import re
 import time
 from typing import Any, Optional
 
+from . import alert_builder
+from .cluster_stats import cluster_stats
 from .pagination import PageError, envelope_v3, envelope_v4, page_v3, page_v4
 from .pe import PE_ONLY_PATTERNS
 from .routing import Reply, Request, Router, legacy_error, v3_error, v4_error
@@ -354,6 +356,8 @@ def alert_v4(cluster: Cluster, alert: dict[str, Any]) -> dict[str, Any]:
         entity = {"extId": node.uuid, "name": node.name, "type": "host"}
     else:
         entity = {"extId": cluster.uuid, "name": cluster.name, "type": "cluster"}
+    if alert.get("affected"):  # a drive or a VM (emulator/alert_builder.py)
+        entity = alert_builder.affected_v4(alert["affected"])
 
     def fill(text: str) -> str:
         return re.sub(r"\{([A-Za-z0-9_]+)\}", lambda m: context.get(m.group(1), m.group(0)),
@@ -453,6 +457,8 @@ class PrismCentralApi:
         from .pc_disks import register as register_disks  # v4 config/disks
 
         register_disks(self, router)
+        add("GET", r"clustermgmt/stats/clusters/(?P<ext_id>[^/]+)",
+            cluster_stats(self.world.clusters))
 
     def precondition_failed(self, req: Request, **_groups: str) -> Reply:
         # INFERRED body text; only the 412 status is documented by a consumer.

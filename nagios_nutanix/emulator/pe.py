@@ -7,6 +7,7 @@ since the epoch and ratios are ppm.
 
 from typing import Any, Callable, Optional
 
+from . import alert_builder
 from .genesis import GenesisRpc
 from .pagination import (
     PageError,
@@ -743,6 +744,8 @@ def alert_v2(cluster: Cluster, alert: dict[str, Any]) -> dict[str, Any]:
     else:
         affected = [{"entity_type": "cluster", "entity_type_display_name": "cluster", "id": "",
                      "uuid": cluster.uuid, "entity_name": cluster.name}]
+    if alert.get("affected"):  # a drive or a VM (emulator/alert_builder.py)
+        affected = [alert_builder.affected_v2(alert["affected"])]
     resolved = bool(alert["resolved"])
     acknowledged = bool(alert["acknowledged"])
     check = str(alert["alert_type_uuid"]).lstrip("A")

@@ -578,8 +578,10 @@ def _build_dr(cluster: Cluster, raw: dict[str, Any], now: float) -> None:
 
 
 def _build_alerts(cluster: Cluster, raw: dict[str, Any], now: float) -> None:
+    from .alert_builder import resolve_entity, storm_specs
+
     alerts = []
-    for i, spec in enumerate(raw.get("alerts") or []):
+    for i, spec in enumerate(list(raw.get("alerts") or []) + storm_specs(cluster, raw)):
         alert = dict(spec)
         alert["id"] = stable_uuid("alert", cluster.name, i, spec.get("title"))
         alert.setdefault("severity", "kInfo")
@@ -598,6 +600,7 @@ def _build_alerts(cluster: Cluster, raw: dict[str, Any], now: float) -> None:
         if entity != "cluster" and node is None:
             raise ScenarioError("alert %r refers to unknown node %r" % (spec.get("title"), entity))
         alert["node"] = node
+        resolve_entity(cluster, alert, node)  # alerts about a drive or a VM
         alerts.append(alert)
     cluster.alerts = alerts
 

@@ -55,7 +55,9 @@ class PrismAlert:
         found = [self.node_uuid] if self.node_uuid else []
         for entity in self.entities:
             found.extend(v for v in (entity.get("name"), entity.get("uuid")) if v)
-        for key in ("node_uuid", "node_serial", "block_serial", "cvm_ip", "svm_ip", "host_ip",
+        # Not block_serial: Prism puts it in the context of every node alert, and a block holds
+        # up to four nodes, so it would tie an alert to the node's neighbours too.
+        for key in ("node_uuid", "node_serial", "cvm_ip", "svm_ip", "host_ip",
                     "ip_address", "host_name", "disk_serial", "serial_number", "disk_id"):
             value = self.context.get(key)
             if value:
@@ -181,9 +183,34 @@ def unresolved(client, kind, cluster_uuid=None):
     return [a for a in found if not a.resolved]
 
 
+# Drive identifiers in a node's host record: PE v2.0 `disk_hardware_configs` values, PC v4
+# `disk` items (v4 item field names INFERRED).
+_DISK_KEYS = ("serial_number", "disk_id", "disk_uuid", "serialId", "serialNumber", "uuid",
+              "extId")
+
+
+def node_identifiers(node):
+    """Every identifier an alert about this node may carry: the node's names (host, CVM, IPs,
+    serials, UUID), its CVM's UUID, and the serials, ids and UUIDs of its drives."""
+    found = node.names() + [node.cvm_uuid]
+    raw = node.raw_host or {}
+    disks = raw.get("disk_hardware_configs")
+    disks = list(disks.values()) if isinstance(disks, dict) else raw.get("disk") or []
+    for disk in disks:
+        if not isinstance(disk, dict):
+            continue  # an empty slot
+        for key in _DISK_KEYS:
+            value = disk.get(key)
+            if value:
+                found.append(str(value))
+                if "::" in str(value):  # "<cluster_uuid>::1202": alerts may give just 1202
+                    found.append(str(value).split("::")[-1])
+    return [n for n in found if n]
+
+
 def for_node(alerts, node):
-    """The alerts about one node: its host, its CVM, or anything Prism tied to it."""
-    names = node.names() + [node.cvm_uuid]
+    """The alerts about one node: its host, its CVM, its drives, or anything Prism tied to it."""
+    names = node_identifiers(node)
     return [a for a in alerts if a.is_about(names)]
 
 
