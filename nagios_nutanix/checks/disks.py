@@ -131,15 +131,10 @@ def drive_problems(drive):
         warnings.append("errors found in its log")
     if drive.under_diagnosis is True:
         warnings.append("under diagnosis")
-    if not drive.listed:
-        if not problems:
-            unknowns.append("in the host's hardware list but not in the disks list: status and "
-                            "online state not reported")
-    else:
-        if drive.status is None:
-            unknowns.append("status")
-        if drive.online is None:
-            unknowns.append("online state")
+    if drive.status is None:
+        unknowns.append("status")
+    if drive.online is None:
+        unknowns.append("online state")
     if drive.bad is None and drive.unhealthy is None:
         unknowns.append("bad/unhealthy flag")
     if drive.mounted is None:
@@ -189,8 +184,10 @@ def judge_drive(drive, placed_alerts, thresholds, usage_thresholds_given):
         items.append(Item(State.WARNING, "%s: %s" % (what, ", ".join(warnings)),
                           brief="%s %s" % (label, ", ".join(warnings))))
     if unknowns and not problems:
-        items.append(Item(State.UNKNOWN, "%s: not reported: %s" % (what, ", ".join(unknowns)),
-                          brief="%s: %s not reported" % (label, ", ".join(unknowns))))
+        why = "" if drive.listed else " (only the host's hardware list has it, not the disks list)"
+        items.append(Item(State.UNKNOWN, "%s: not reported: %s%s" % (
+            what, ", ".join(unknowns), why), brief="%s: %s not reported%s" % (
+                label, ", ".join(unknowns), why)))
     failed = bool(problems)
     worn = False
     for kind, alert in placed_alerts:

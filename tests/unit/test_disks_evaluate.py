@@ -122,8 +122,8 @@ def test_missing_status_is_unknown_never_ok():
 def test_drive_only_in_the_hardware_list():
     mounted = drive(1, 5, listed=False, status=None, online=None)
     _, summary, _, _ = run(model([mounted]), filter_name="node-01")
-    assert summary == "UNKNOWN - PROD-A/node-01: disk slot 5 S01SLOT05: in the host's hardware " \
-        "list but not in the disks list: status and online state not reported not reported"
+    assert summary == "UNKNOWN - PROD-A/node-01: disk slot 5 S01SLOT05: status, online state " \
+        "not reported (only the host's hardware list has it, not the disks list)"
     unmounted = drive(1, 5, listed=False, status=None, online=None, mounted=False)
     _, summary, _, _ = run(model([unmounted]), filter_name="node-01")
     assert summary == "CRITICAL - PROD-A/node-01: disk slot 5 S01SLOT05 not mounted"
