@@ -4,7 +4,9 @@ import importlib
 
 CHECKS = {
     "alerts": "nagios_nutanix.checks.alerts",
+    "ahv": "nagios_nutanix.checks.ahv",
     "cluster": "nagios_nutanix.checks.cluster",
+    "migrations": "nagios_nutanix.checks.migrations",
     "ncc": "nagios_nutanix.checks.ncc",
     "cvm": "nagios_nutanix.checks.cvm",
     "disks": "nagios_nutanix.checks.disks",

@@ -459,6 +459,11 @@ class PrismCentralApi:
         register_disks(self, router)
         add("GET", r"clustermgmt/stats/clusters/(?P<ext_id>[^/]+)",
             cluster_stats(self.world.clusters))
+        from .tasks import TasksV4  # v4 prism config/tasks (VM migrations)
+        from .vmm import VmmV4  # v4 vmm ahv/config/vms (VM placement, vCPUs)
+
+        TasksV4(self.world).register(router, self.v4_list)
+        VmmV4(self.world).register(router, self.v4_list)
 
     def precondition_failed(self, req: Request, **_groups: str) -> Reply:
         # INFERRED body text; only the 412 status is documented by a consumer.

@@ -851,6 +851,8 @@ def vm_v2(vm: Vm) -> dict[str, Any]:
 
 
 def task_v2(cluster: Cluster, task: dict[str, Any]) -> dict[str, Any]:
+    from .tasks import task_entities
+
     failed = task["progress_status"] == "Failed"
     return {  # task entity keys partly INFERRED
         "uuid": task["uuid"],
@@ -865,8 +867,7 @@ def task_v2(cluster: Cluster, task: dict[str, Any]) -> dict[str, Any]:
         "message": task["message"],
         "percentage_complete": int(task["percentage_complete"]),
         "progress_status": task["progress_status"],
-        "entity_list": [{"entity_id": cluster.uuid, "entity_type": "kCluster",
-                         "entity_name": cluster.name}],
+        "entity_list": task_entities(cluster, task),  # the VM and hosts of a migration
         "cluster_uuid": cluster.uuid,
         "subtask_uuid_list": [],
     }
