@@ -24,38 +24,48 @@ FILTER_OPTIONS = (
 LISTED = 12  # node names quoted when nothing matched
 
 
-def matcher(options):
-    """A predicate over a list of names, or None when no filter was given."""
-    exact = getattr(options, "filter_name", None)
-    pattern = getattr(options, "filter_name_regex", None)
-    if exact and pattern:
-        raise UsageError("give --filter-name or --filter-name-regex, not both")
-    if exact:
-        wanted = exact.strip().casefold()
+def _flag(dest):
+    return "--" + dest.replace("_", "-")
+
+
+def matcher(options, exact="filter_name", regex="filter_name_regex"):
+    """A predicate over a list of names, or None when no filter was given.
+
+    `exact` and `regex` name the option pair (dest names), so other objects than nodes
+    (e.g. --filter-pd / --filter-pd-regex) share the same matching rules.
+    """
+    wanted_name = getattr(options, exact, None)
+    pattern = getattr(options, regex, None)
+    if wanted_name and pattern:
+        raise UsageError("give %s or %s, not both" % (_flag(exact), _flag(regex)))
+    if wanted_name:
+        wanted = wanted_name.strip().casefold()
         return lambda names: any(str(n).casefold() == wanted for n in names)
     if pattern:
         try:
             compiled = re.compile(pattern, re.IGNORECASE)
         except re.error as exc:
-            raise UsageError("bad --filter-name-regex %r: %s" % (pattern, exc)) from None
+            raise UsageError("bad %s %r: %s" % (_flag(regex), pattern, exc)) from None
         return lambda names: any(compiled.fullmatch(str(n)) for n in names)
     return None
 
 
-def describe_filter(options):
-    exact = getattr(options, "filter_name", None)
-    if exact:
-        return "--filter-name %r" % clean(exact)
-    return "--filter-name-regex %r" % clean(getattr(options, "filter_name_regex", ""))
+def describe_filter(options, exact="filter_name", regex="filter_name_regex"):
+    wanted_name = getattr(options, exact, None)
+    if wanted_name:
+        return "%s %r" % (_flag(exact), clean(wanted_name))
+    return "%s %r" % (_flag(regex), clean(getattr(options, regex, "")))
 
 
-def select(candidates, options, names_of, where):
+def select(candidates, options, names_of, where, what="node", exact="filter_name",
+           regex="filter_name_regex"):
     """The candidates the filter keeps (all of them without a filter).
 
     names_of(candidate) gives every name it answers to, the display name first; `where`
-    says what was searched ("cluster PROD-A") for the no-match message.
+    says what was searched ("cluster PROD-A") for the no-match message, `what` what the
+    candidates are ("node", "protection domain"), `exact`/`regex` the option pair.
     """
-    keep = matcher(options)
+    keep = matcher(options, exact, regex)
     if keep is None:
         return list(candidates)
     chosen = [c for c in candidates if keep([n for n in names_of(c) if n])]
@@ -64,8 +74,9 @@ def select(candidates, options, names_of, where):
         listing = ", ".join(clean(n) for n in known[:LISTED])
         if len(known) > LISTED:
             listing += " and %d more" % (len(known) - LISTED)
-        raise PluginError("no node of %s matches %s; it has %d: %s" % (
-            where, describe_filter(options), len(known), listing or "none"))
+        raise PluginError("no %s of %s matches %s; it has %d: %s" % (
+            what, where, describe_filter(options, exact, regex), len(known),
+            listing or "none"))
     return chosen
 
 

@@ -6,6 +6,7 @@ CHECKS = {
     "alerts": "nagios_nutanix.checks.alerts",
     "ahv": "nagios_nutanix.checks.ahv",
     "cluster": "nagios_nutanix.checks.cluster",
+    "replication": "nagios_nutanix.checks.replication",
     "migrations": "nagios_nutanix.checks.migrations",
     "ncc": "nagios_nutanix.checks.ncc",
     "cvm": "nagios_nutanix.checks.cvm",

@@ -464,6 +464,9 @@ class PrismCentralApi:
 
         TasksV4(self.world).register(router, self.v4_list)
         VmmV4(self.world).register(router, self.v4_list)
+        from .leap import LeapV4  # v4 datapolicies + dataprotection (Leap)
+
+        LeapV4(self.world).register(router, self.v4_list)
 
     def precondition_failed(self, req: Request, **_groups: str) -> Reply:
         # INFERRED body text; only the 412 status is documented by a consumer.

@@ -667,13 +667,15 @@ def pd_v2(cluster: Cluster, pd: dict[str, Any]) -> dict[str, Any]:
         "ongoing_replication_count": len(pd["replications"]),
         "remote_site_names": remote,
         "replication_links": [
-            {"remote_site_name": r, "last_replication_end_time_in_usecs":
-             pd["snapshot_list"][0]["created_usecs"] + 60000000 if pd["snapshot_list"] else None}
+            {"remote_site_name": r, "last_replication_end_time_in_usecs": max(
+                (x["created_usecs"] + 60000000 for x in pd["snapshot_list"]
+                 if r in x.get("remote_sites", remote)), default=None)}
             for r in remote
         ],
         "stats": {
             "replication_received_bandwidth_kBps": "0",
-            "replication_transmitted_bandwidth_kBps": s(120 if remote else 0),
+            "replication_transmitted_bandwidth_kBps": s(pd.get("tx_kBps",
+                                                                120 if remote else 0)),
         },
         "total_user_written_bytes": sum(vm.disk_bytes // 4 for vm in pd["vms"]),
         "usage_stats": {
@@ -697,10 +699,17 @@ def snapshots_v2(cluster: Cluster, pd: dict[str, Any]) -> list[dict[str, Any]]:
         "snapshot_create_time_usecs": snap["created_usecs"],
         "snapshot_expiry_time_usecs": snap["expiry_usecs"],
         "size_in_bytes": snap["size_in_bytes"],
-        "remote_site_names": remote,
+        "remote_site_names": snap.get("remote_sites", remote),
         "consistency_groups": [vm.name for vm in pd["vms"]],
         "vms": [{"vm_name": vm.name, "vm_id": vm.uuid} for vm in pd["vms"]],
     } for snap in pd["snapshot_list"]]
+
+
+def remote_snapshots_v2(cluster: Cluster, pds: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`remote_sites/dr_snapshots`: the snapshots held at remote sites (keys CONSUMER, ABR;
+    that it lists the copies at the sites named in remote_site_names is INFERRED)."""
+    return [snap for pd in pds for snap in snapshots_v2(cluster, pd)
+            if snap["remote_site_names"]]
 
 
 def replications_v2(cluster: Cluster, pd: dict[str, Any], now_usecs: int) -> list[dict[str, Any]]:
@@ -959,6 +968,8 @@ class PrismElementApi:
         add("GET", r"v2\.0/protection_domains/(?P<name>[^/]+)/replications",
             self.pd_sub(self.replications))
         add("GET", r"v2\.0/remote_sites", self.paged(lambda req: self.remote_v2))
+        add("GET", r"v2\.0/remote_sites/dr_snapshots", self.paged(
+            lambda req: remote_snapshots_v2(self.cluster, self.cluster.protection_domains)))
         add("GET", r"v1/remote_sites", self.paged(lambda req: self.remote_v1, v1=True))
         add("GET", r"v2\.0/alerts", self.paged(self.filtered_alerts))
         add("GET", r"v2\.0/alerts/(?P<uuid>[^/]+)", self.one(

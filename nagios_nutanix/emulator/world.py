@@ -287,6 +287,8 @@ class World:
     accounts: list[dict[str, Any]]
     faults: list[dict[str, Any]]
     prism_central: Optional[PrismCentral] = None
+    # Prism Central v4 Leap protection policies, as the scenario wrote them (emulator/leap.py).
+    protection_policies: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def cluster(self) -> Cluster:
@@ -569,6 +571,10 @@ def _build_dr(cluster: Cluster, raw: dict[str, Any], now: float) -> None:
                     "created_usecs": usecs(created),
                     "expiry_usecs": usecs(created + 7 * 86400),
                     "size_in_bytes": 1025464832 + stable_int(10**9, pd["name"], k),
+                    # The N newest snapshots have not reached the remote site yet
+                    # (scenario knob `unreplicated_snapshots`).
+                    "remote_sites": [pd["remote_site"]] if pd["remote_site"] and k >= int(
+                        pd.get("unreplicated_snapshots", 0)) else [],
                 }
             )
         pd["snapshot_list"] = snaps
@@ -717,6 +723,7 @@ def build_world(raw: dict[str, Any], scenario: str, now: Optional[float] = None)
         accounts=accounts,
         faults=list(raw.get("faults") or []),
         prism_central=pc,
+        protection_policies=list(raw.get("protection_policies") or []),
     )
 
 

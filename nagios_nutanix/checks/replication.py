@@ -1,0 +1,646 @@
+"""`replication`: is every protected workload's newest copy at its DR site within its RPO?"""
+
+import re
+
+from ..nodes import select
+from ..plugin.duration import human
+from ..plugin.errors import UsageError
+from ..plugin.perfdata import Metric
+from ..plugin.ranges import Range, Thresholds
+from ..plugin.result import Item, Result
+from ..plugin.sanitize import clean
+from ..plugin.state import State, worst
+from .spec import Alert, CheckSpec, MetricSpec, Option
+
+# NUTANIX-MIB trap names (= alert titles) of remote-site connectivity trouble: on Prism Element
+# they are shown on the line of the remote site they name.
+LINK_FAMILIES = (
+    "RemoteSiteIsUnreachable", "RemoteSiteIsUnhealthy", "SecureTunnelToRemoteSiteDown",
+    "RemoteSiteConnectivityNotNormal", "RemoteSiteLatencyIsHigh", "MetroConnectivityLost",
+    "WitnessIsNotReachable", "RemoteSiteOperationModeReadOnly",
+)
+# Replication, snapshot and RPO trouble, protection domains and Leap alike.
+REPLICATION_FAMILIES = LINK_FAMILIES + (
+    "ProtectionDomainReplicationFailure", "ProtectionDomainSnapshotFailure",
+    "ProtectionDomainReceiveSnapshotFailure", "FailedToReceiveSnapshotForTheProtectionDomain",
+    "ProtectionDomainReplicationExpired", "RecoveryPointObjectiveCannotBeMet",
+    "ReplicationTimeExceededTheRPO", "ReplicationTimeExceededTheRPOLimit",
+    "RemoteReplicationIsLaggingForProtectionDomainSnapshot",
+    "SnapshotReplicationToRemoteSiteIsLagging", "SkippedReplicationOfTheSnapshot",
+    "SkippedReplicationOfSnapshotForProtectionDomain", "RemoteSiteIsIncompatibleForReplication",
+    "NearSyncReplicationOfProtectionDomainHasNotProgressed", "MetroAvailabilityIsDisabled",
+    "SecondaryProtectionDomainsNotInSyncWithPrimary", "DataProtectionTasksAreNotProgressing",
+    "VMRecoveryPointReplicationFailed", "VMRecoveryPointCreationFailed",
+    "RecoveryPointReplicationFailed", "RecoveryPointReplicationSkipped", "VMReplicationFailure",
+    "VMReplicationExpired", "VMReplicationHasNotProgressed",
+    "EntitySyncFailureForTheProtectionPolicy",
+)
+
+ALERT_STATES = {"CRITICAL": State.CRITICAL, "WARNING": State.WARNING}
+METRO_STATES = {"ENABLED": State.OK, "SYNCHRONIZING": State.WARNING, "DISABLED": State.CRITICAL}
+SYNC_STATES = {"IN_SYNC": State.OK, "SYNCING": State.WARNING, "OUT_OF_SYNC": State.CRITICAL}
+SHOWN = 3  # names quoted per aggregated line
+
+
+# -- collect -------------------------------------------------------------------------------------
+def collect(context):
+    from ..prism import alerts, inventory
+
+    client, kind, doc = inventory.connect(context)
+    if kind == "pc":
+        from ..prism import central, leap
+
+        found = central.inventory(client, doc, context.options.cluster)
+        model = leap.collect(client, found.cluster)
+    else:
+        from ..prism import element, protection
+
+        info = element.cluster(doc)
+        inventory.require_cluster(client, info, context.options.cluster)
+        model = protection.collect(client, info)
+    model.alerts, model.alerts_error = alerts.read_unresolved(client, kind, model.cluster.uuid)
+    return model
+
+
+# -- shared pieces -------------------------------------------------------------------------------
+def _settings(options):
+    """(RPO override in seconds or None, warning ratio), validated."""
+    rpo = getattr(options, "rpo", None)
+    ratio = getattr(options, "rpo_warning_ratio", None)
+    ratio = 0.8 if ratio is None else ratio
+    if rpo is not None and rpo <= 0:
+        raise UsageError("bad --rpo %r: give the RPO in seconds, greater than 0" % rpo)
+    if not 0 < ratio <= 1:
+        raise UsageError("bad --rpo-warning-ratio %r: give a fraction of the RPO, greater "
+                         "than 0 and at most 1 (e.g. 0.8)" % ratio)
+    return rpo, ratio
+
+
+def _thresholds(rpo, ratio):
+    return Thresholds(Range(0, rpo * ratio), Range(0, rpo))
+
+
+def _names(names, limit=SHOWN):
+    names = list(names)
+    shown = ", ".join(names[:limit])
+    return shown + (" and %d more" % (len(names) - limit) if len(names) > limit else "")
+
+
+def _plural(count, word):
+    return "%d %s%s" % (count, word, "" if count == 1 else "s")
+
+
+def _word_pattern(name):
+    return re.compile(r"(?<![\w-])%s(?![\w-])" % re.escape(str(name)), re.IGNORECASE)
+
+
+def mentions(alert, names):
+    """The names (PDs, sites, policies) an alert is about: in its context values, its
+    entities, or as a whole word in its title or message."""
+    found = set()
+    values = {str(v).casefold() for v in alert.context.values() if v is not None}
+    values |= {str(e.get("name")).casefold() for e in alert.entities if e.get("name")}
+    text = "%s %s" % (alert.title or "", alert.message or "")
+    for name in names:
+        if str(name).casefold() in values or _word_pattern(name).search(text):
+            found.add(name)
+    return found
+
+
+def _alert_state(alert):
+    if alert.acknowledged:
+        return State.OK
+    return ALERT_STATES.get(alert.severity, State.OK)
+
+
+def _alert_age(alert, now):
+    return ", raised %s ago" % human(now - alert.created) if alert.created else ""
+
+
+def alert_item(alert, about, now):
+    title = clean(alert.title or "untitled alert").rstrip(".")
+    state = _alert_state(alert)
+    where = " (%s)" % ", ".join(clean(n) for n in sorted(about)) if about else ""
+    extra = ", acknowledged in Prism" if alert.acknowledged else ""
+    message = clean(alert.message or "").rstrip(".")
+    text = "alert: %s%s; %s%s%s%s" % (title, where, alert.severity or "?",
+                                       _alert_age(alert, now), extra,
+                                       ": " + message if message and message != title else "")
+    return Item(state, text, brief="alert: %s%s" % (title, where))
+
+
+def _alert_items(model, known, kept, consumed, now):
+    """Items of the replication-family alerts not shown elsewhere.
+
+    `known`: every PD/site/policy name; `kept`: those the filter keeps. An alert naming only
+    names the filter dropped is left out; one naming none of them is kept (cluster-wide)."""
+    items = []
+    if model.alerts is None:
+        reason = model.alerts_error or "alerts could not be read"
+        items.append(Item(State.UNKNOWN, "replication alerts not checked: %s" % clean(reason),
+                          brief="replication alerts not checked (%s)" % clean(reason)))
+        return items
+    for alert in model.alerts:
+        if id(alert) in consumed or not alert.in_family(REPLICATION_FAMILIES):
+            continue
+        about = mentions(alert, known)
+        if about and not about & kept:
+            continue
+        items.append(alert_item(alert, about, now))
+    return items
+
+
+def _filtered(options):
+    return bool(getattr(options, "filter_pd", None) or getattr(options, "filter_pd_regex", None))
+
+
+def _select(candidates, options, cluster, what):
+    return select(candidates, options, lambda c: [c.name], "cluster %s" % clean(cluster),
+                  what=what, exact="filter_pd", regex="filter_pd_regex")
+
+
+# -- Prism Element: protection domains -----------------------------------------------------------
+def _in_flight_text(pd, site):
+    parts = []
+    for rep in pd.in_flight(site):
+        bits = [p for p in (
+            "%d%% done" % rep.percent if rep.percent is not None else None,
+            "~%s left" % human(rep.seconds_left) if rep.seconds_left else None) if p]
+        parts.append(", ".join(["snapshot %s in flight" % (
+            clean(rep.snapshot_id) if rep.snapshot_id else "?")] + bits))
+    return "; ".join(parts)
+
+
+def _pd_details(pd, site):
+    bits = []
+    if pd.pending:
+        bits.append("%d pending" % pd.pending)
+    flight = _in_flight_text(pd, site)
+    if flight:
+        bits.append(flight)
+    if pd.tx_bytes:
+        bits.append("%s/s out" % _bytes(pd.tx_bytes))
+    return " (%s)" % ", ".join(bits) if bits else ""
+
+
+def _bytes(value):
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if value >= size:
+            return "%.1f %s" % (value / size, unit)
+    return "%d B" % value
+
+
+def _site_verdict(pd, site, model, rpo_override, ratio):
+    """(Item, lag metric or None, (age, rpo) or None) for one PD toward one site."""
+    name, where = clean(pd.name), clean(site)
+    newest = pd.newest_at.get(site)
+    rpo = rpo_override or pd.rpo(site)
+    details = _pd_details(pd, site)
+    instance = "%s~%s" % (pd.name, site)
+    if newest is None:
+        if pd.in_flight(site):
+            text = "%s has no snapshot at %s yet: first replication in progress" % (name, where)
+            return Item(State.WARNING, text + details, brief=text), None, None
+        text = "%s has no snapshot at %s" % (name, where)
+        item = Item(State.CRITICAL, text + (details or " (and none is being sent)"), brief=text)
+        return item, Metric("replication.lag.seconds", None, "s", minimum=0,
+                            instance=instance), None
+    age = max(0, model.now - newest)
+    if rpo is None:
+        metric = Metric("replication.lag.seconds", int(age), "s", minimum=0, instance=instance)
+        if pd.suspended():
+            return Item(State.OK, "%s last replicated to %s %s ago (no running schedule)%s"
+                        % (name, where, human(age), details), brief=""), metric, None
+        text = ("%s: no schedule replicates to %s, so there is no RPO to judge its last "
+                "replication (%s ago) against; give --rpo SECONDS" % (name, where, human(age)))
+        return Item(State.UNKNOWN, text + details, brief="%s to %s: RPO unknown" % (
+            name, where)), metric, None
+    thresholds = _thresholds(rpo, ratio)
+    state = thresholds.evaluate(age)
+    metric = Metric("replication.lag.seconds", int(age), "s", warning=thresholds.warning,
+                    critical=thresholds.critical, minimum=0, instance=instance)
+    said = "%s last replicated to %s %s ago, RPO %s" % (name, where, human(age), human(rpo))
+    if state == State.CRITICAL:
+        brief = "RPO breached: " + said
+    elif state == State.WARNING:
+        brief = "near RPO: " + said
+    else:
+        brief = said
+    return Item(state, brief + details, brief=brief), metric, (age, rpo)
+
+
+def _metro_item(pd):
+    metro = pd.metro
+    name = clean(pd.name)
+    status = clean(metro.status) if metro.status else None
+    state = METRO_STATES.get(str(metro.status or "").strip().upper())
+    context = ", ".join(p for p in (
+        "role %s" % clean(metro.role) if metro.role else "role not reported",
+        "remote site %s" % clean(metro.remote_site) if metro.remote_site else None,
+        "container %s" % clean(metro.container) if metro.container else None) if p)
+    if status is None:
+        return Item(State.UNKNOWN, "%s: metro availability status not reported (%s)"
+                    % (name, context))
+    if state is None:
+        return Item(State.UNKNOWN, "%s: metro availability status %s not understood (%s)"
+                    % (name, status, context))
+    brief = "%s metro availability %s (%s)" % (name, status, context)
+    return Item(state, brief, brief=brief if state != State.OK else None)
+
+
+def _link_items(model, sites_used, kept_pds, consumed):
+    """One item per remote site: configured? connectivity alerts about it?"""
+    items = []
+    link_alerts = [a for a in model.alerts or () if a.in_family(LINK_FAMILIES)]
+    for site in sorted(sites_used):
+        users = sorted(clean(pd.name) for pd in kept_pds
+                       if site in pd.remote_sites or (pd.metro and pd.metro.remote_site == site))
+        known = model.remote_sites.get(site)
+        if known is None:
+            items.append(Item(State.WARNING, "remote site %s (used by %s) is not among the "
+                              "cluster's remote sites" % (clean(site), _names(users))))
+        troubles = [a for a in link_alerts if mentions(a, [site])]
+        for alert in troubles:
+            consumed.add(id(alert))
+            title = clean(alert.title or "alert").rstrip(".")
+            message = clean(alert.message or "").rstrip(".")
+            brief = "remote site %s: %s" % (clean(site), title)
+            text = "%s (alert, %s%s%s)%s" % (
+                brief, alert.severity or "?", _alert_age(alert, model.now),
+                ", acknowledged in Prism" if alert.acknowledged else "",
+                ": " + message if message and message != title else "")
+            items.append(Item(_alert_state(alert), text, brief=brief))
+        if known is not None and model.alerts is not None and not troubles:
+            address = " (%s)" % ", ".join(clean(a) for a in known.addresses) \
+                if known.addresses else ""
+            items.append(Item(State.OK, "remote site %s%s: no connectivity alert" % (
+                clean(site), address)))
+    return items
+
+
+def evaluate_element(model, options):
+    rpo_override, ratio = _settings(options)
+    cluster = model.cluster.name
+    domains = _select(model.domains, options, cluster, "protection domain")
+    items, metrics, consumed = [], [], set()
+    if not model.domains:
+        items.append(Item(State.OK, "no protection domains configured"))
+    judged, metro_ok = [], 0
+    counts = {"standby": 0, "local": 0}
+    for pd in sorted(domains, key=lambda d: d.name):
+        name = clean(pd.name)
+        if pd.metro is not None:
+            item = _metro_item(pd)
+            items.append(item)
+            metro_ok += item.state == State.OK
+            continue
+        if not pd.active:
+            counts["standby"] += 1
+            items.append(Item(State.OK, "%s: standby (inactive here): replication is judged "
+                              "where it is active" % name))
+            continue
+        if not pd.remote_sites:
+            counts["local"] += 1
+            newest = (" (newest snapshot %s ago)" % human(model.now - pd.newest_local)
+                      if pd.newest_local else "")
+            items.append(Item(State.OK, "%s: no remote site, local snapshots only%s"
+                              % (name, newest)))
+            continue
+        if pd.suspended():
+            items.append(Item(State.WARNING, "%s: every snapshot schedule is suspended" % name))
+        worst_lag = None
+        for site in pd.remote_sites:
+            item, metric, lag = _site_verdict(pd, site, model, rpo_override, ratio)
+            items.append(item)
+            if metric is not None:
+                metrics.append(metric)
+            if lag and (worst_lag is None or lag[0] / lag[1] > worst_lag[1] / worst_lag[2]):
+                worst_lag = (site,) + lag
+        judged.append((pd, worst_lag))
+        metrics += [
+            Metric("replications.pending.count", pd.pending, minimum=0, instance=pd.name),
+            Metric("replications.ongoing.count", pd.ongoing, minimum=0, instance=pd.name),
+            Metric("replication.sent.bytespersecond", pd.tx_bytes, minimum=0,
+                   instance=pd.name),
+            Metric("replication.received.bytespersecond", pd.rx_bytes, minimum=0,
+                   instance=pd.name),
+        ]
+    sites_used = {s for pd in domains for s in pd.remote_sites if pd.is_async}
+    sites_used |= {pd.metro.remote_site for pd in domains if pd.metro and pd.metro.remote_site}
+    if not _filtered(options):
+        sites_used |= set(model.remote_sites)
+    items = _link_items(model, sites_used, domains, consumed) + items
+    known = {pd.name for pd in model.domains} | set(model.remote_sites) | {
+        s for pd in model.domains for s in pd.remote_sites}
+    kept = {pd.name for pd in domains} | sites_used
+    items += _alert_items(model, known, kept, consumed, model.now)
+
+    ok = []
+    if judged:
+        lags = [(pd, lag) for pd, lag in judged if lag]
+        words = "%s within RPO" % _plural(len(judged), "protection domain")
+        if lags:
+            pd, (site, age, rpo) = max(lags, key=lambda x: x[1][1] / x[1][2])
+            words += ": worst %s to %s %s, RPO %s" % (clean(pd.name), clean(site), human(age),
+                                                       human(rpo))
+        ok.append(words)
+    if metro_ok:
+        ok.append("%d metro availability Enabled" % metro_ok)
+    if counts["standby"]:
+        ok.append("%d standby" % counts["standby"])
+    if counts["local"]:
+        ok.append("%d local only" % counts["local"])
+    if not model.domains:
+        ok = ["no protection domains configured"]
+    info = []
+    if rpo_override:
+        info.append("RPO set by --rpo to %s for every protection domain" % human(rpo_override))
+    return Result(cluster, items, metrics, ok_summary="; ".join(ok) or None,
+                  notes=["source: %s" % model.source] + model.notes, info=info)
+
+
+# -- Prism Central: Leap protection policies -----------------------------------------------------
+def _age_text(resource, model, age):
+    if age is None:
+        return "no recovery point"
+    if resource.newest_at:
+        where = clean(model.cluster_names.get(resource.newest_at, resource.newest_at))
+        return "newest recovery point at %s %s ago" % (where, human(age))
+    return "newest local recovery point %s ago" % human(age)
+
+
+def _rpo_text(rpo):
+    if rpo is None:
+        return "RPO unknown"
+    return "RPO 0 (synchronous)" if rpo == 0 else "RPO %s" % human(rpo)
+
+
+def _resource_verdict(resource, policy, model, rpo_override, ratio):
+    """(state, problems {kind: (state, text)}, age, rpo) of one VM under one policy.
+
+    An RPO of 0 is a synchronous schedule: its replication state is the signal, not the age
+    of recovery points."""
+    states = [s for s in resource.states or () if s.policy == policy.ext_id]
+    problems = {}
+    for st in states:
+        target = clean(model.cluster_names.get(st.target, st.target or "?"))
+        sync = SYNC_STATES.get(st.status, State.UNKNOWN)
+        if sync != State.OK:
+            kind = st.status if st.status in SYNC_STATES else "UNREPORTED"
+            problems[kind] = (sync, "%s to %s" % (st.status or "replication status not "
+                                                  "reported", target))
+    rpos = [s.rpo for s in states if s.rpo is not None]
+    if not rpos and policy.rpo is not None:
+        rpos = [policy.rpo]
+    rpo = rpo_override or (min(rpos) if rpos else None)
+    age = None if resource.newest is None else max(0, model.now - resource.newest)
+    if age is None:
+        if rpo != 0:
+            problems["NO_RECOVERY_POINT"] = (State.CRITICAL, "no recovery point")
+    elif rpo:
+        lag = _thresholds(rpo, ratio).evaluate(age)
+        if lag == State.CRITICAL:
+            problems["RPO_BREACHED"] = (lag, "past the RPO")
+        elif lag == State.WARNING:
+            problems["NEAR_RPO"] = (lag, "near the RPO")
+    state = worst((s for s, _ in problems.values()), default=State.OK)
+    return state, problems, age, rpo
+
+
+PROBLEM_WORDS = {
+    "OUT_OF_SYNC": "OUT_OF_SYNC", "SYNCING": "SYNCING", "UNREPORTED": "replication status "
+    "not reported", "NO_RECOVERY_POINT": "without a recovery point",
+    "RPO_BREACHED": "past the RPO", "NEAR_RPO": "near the RPO",
+}
+
+
+def _policy_items(policy, members, model, rpo_override, ratio):
+    name = clean(policy.name)
+    items, groups, ages = [], {}, []
+    for resource in sorted(members, key=lambda r: r.name):
+        state, problems, age, rpo = _resource_verdict(resource, policy, model, rpo_override,
+                                                      ratio)
+        if age is not None:
+            ages.append((age, rpo))
+        served = "" if resource.states is not None else " (no replication state: not a " \
+            "minutely or synchronous schedule)"
+        facts = "%s, %s" % (_age_text(resource, model, age), _rpo_text(rpo))
+        if problems:
+            words = "; ".join(text for _, text in problems.values())
+            items.append(Item(state, "%s: VM %s: %s (%s)" % (
+                name, clean(resource.name), words, facts), brief=""))
+            for kind, (kind_state, _) in problems.items():
+                groups.setdefault(kind, (kind_state, []))[1].append((resource, age, rpo))
+        else:
+            states = ", ".join(sorted({s.status for s in resource.states or ()
+                                       if s.policy == policy.ext_id and s.status}))
+            items.append(Item(State.OK, "%s: VM %s: %s%s%s" % (
+                name, clean(resource.name), states + ", " if states else "", facts, served)))
+    total = len(members)
+    summary = []
+    for kind in ("OUT_OF_SYNC", "NO_RECOVERY_POINT", "RPO_BREACHED", "SYNCING", "UNREPORTED",
+                 "NEAR_RPO"):
+        if kind not in groups:
+            continue
+        state, found = groups[kind]
+        who = _names(clean(r.name) for r, _, _ in found)
+        if kind in ("RPO_BREACHED", "NEAR_RPO"):
+            oldest = max(age for _, age, _ in found)
+            rpo = min(rpo for _, _, rpo in found)
+            prefix = "RPO breached: " if kind == "RPO_BREACHED" else ""
+            text = "%spolicy %s: %d of %d VMs %s (oldest %s, RPO %s): %s" % (
+                prefix, name, len(found), total, PROBLEM_WORDS[kind], human(oldest),
+                human(rpo), who)
+        else:
+            text = "policy %s: %d of %d VMs %s: %s" % (name, len(found), total,
+                                                      PROBLEM_WORDS[kind], who)
+        summary.append(Item(state, text))
+    if policy.paused:
+        summary.append(Item(State.WARNING, "policy %s: replication paused" % name))
+    if not members:
+        summary.append(Item(State.OK, "policy %s: no protected VM of %s seen" % (
+            name, clean(model.cluster.name))))
+    return summary + items, ages, groups
+
+
+def evaluate_leap(model, options):
+    rpo_override, ratio = _settings(options)
+    cluster = model.cluster.name
+    policies = _select(model.policies, options, cluster, "protection policy")
+    items, metrics = [], []
+    by_policy = {p.ext_id: [] for p in model.policies}
+    for resource in model.resources:
+        for ext_id in resource.policy_ids():
+            by_policy.setdefault(ext_id, []).append(resource)
+    if not model.policies:
+        items.append(Item(State.OK, "no protection policies on Prism Central"))
+    in_use, worst_lag = 0, None
+    for policy in sorted(policies, key=lambda p: p.name):
+        members = by_policy.get(policy.ext_id, [])
+        if not members and not _filtered(options):
+            continue  # a policy protecting nothing on this cluster: not this cluster's concern
+        in_use += 1
+        policy_items, ages, groups = _policy_items(policy, members, model, rpo_override, ratio)
+        items += policy_items
+        oldest = max(ages, key=lambda x: x[0]) if ages else (None, rpo_override or policy.rpo)
+        rpo = oldest[1]
+        thresholds = _thresholds(rpo, ratio) if rpo else Thresholds()
+        if oldest[0] is not None and rpo and (
+                worst_lag is None or oldest[0] / rpo > worst_lag[1] / worst_lag[2]):
+            worst_lag = (policy.name, oldest[0], rpo)
+        metrics += [
+            Metric("resources.count", len(members), minimum=0, instance=policy.name),
+            Metric("resources.out_of_sync.count", len(groups.get("OUT_OF_SYNC", (0, []))[1]),
+                   critical=Range(0, 0), minimum=0, instance=policy.name),
+            Metric("resources.syncing.count", len(groups.get("SYNCING", (0, []))[1]),
+                   warning=Range(0, 0), minimum=0, instance=policy.name),
+            Metric("recovery_point.age.seconds", None if oldest[0] is None else int(oldest[0]),
+                   "s", warning=thresholds.warning, critical=thresholds.critical, minimum=0,
+                   instance=policy.name),
+        ]
+    unattached = [r for r in model.resources if not r.policy_ids()]
+    if unattached and not _filtered(options):
+        items.append(Item(State.OK, "%s with recovery points but tied to no policy (no "
+                          "replication state, no policy category): %s" % (
+                              _plural(len(unattached), "VM"),
+                              _names(clean(r.name) for r in unattached))))
+    if model.state_error:
+        items.append(Item(State.UNKNOWN, clean(model.state_error)))
+    known = {p.name for p in model.policies} | {r.name for r in model.resources}
+    kept = {p.name for p in policies} | {r.name for p in policies
+                                         for r in by_policy.get(p.ext_id, [])}
+    items += _alert_items(model, known, kept, set(), model.now)
+    ok = None
+    if in_use:
+        vms = len({r.ext_id for p in policies for r in by_policy.get(p.ext_id, [])})
+        ok = "%d protection polic%s, %s in sync within RPO" % (
+            in_use, "y" if in_use == 1 else "ies", _plural(vms, "protected VM"))
+        if worst_lag:
+            ok += ": worst %s %s, RPO %s" % (clean(worst_lag[0]), human(worst_lag[1]),
+                                             human(worst_lag[2]))
+    elif not model.policies:
+        ok = "no protection policies on Prism Central"
+    else:
+        ok = "no protection policy protects a VM of %s" % clean(cluster)
+        items.append(Item(State.OK, ok))
+    info = []
+    if model.not_read:
+        info.append("replication state read for %d of %d protected VMs (those with the oldest "
+                    "recovery points); the others are judged on recovery point age only"
+                    % (len(model.resources) - model.not_read, len(model.resources)))
+    if rpo_override:
+        info.append("RPO set by --rpo to %s for every protection policy" % human(rpo_override))
+    return Result(cluster, items, metrics, ok_summary=ok,
+                  notes=["source: %s" % model.source] + model.notes, info=info)
+
+
+def evaluate(model, options):
+    if model.kind == "pc":
+        return evaluate_leap(model, options)
+    return evaluate_element(model, options)
+
+
+SPEC = CheckSpec(
+    name="replication",
+    title="Data protection: protection domain replication, Metro Availability, Leap policies, "
+          "RPO",
+    description=(
+        "Prism Element: for every active async protection domain and each of its remote\n"
+        "sites, the age of the newest snapshot present there against the RPO (the shortest\n"
+        "running schedule replicating there, or --rpo), pending and ongoing replications and\n"
+        "bandwidth; Metro Availability status with the role; each remote site's connectivity\n"
+        "as Prism's alerts report it. Prism Central (--cluster NAME): Leap protection\n"
+        "policies, the replication state (IN_SYNC / SYNCING / OUT_OF_SYNC) of protected VMs\n"
+        "and the age of their newest recovery point. Unresolved replication alerts raise the\n"
+        "state and are quoted."),
+    scope="cluster",
+    sources=("prism-element", "prism-central"),
+    options=(
+        Option(("--rpo",), "RPO in seconds for every protection domain / policy (default: "
+               "each one's own schedule)", type="int", metavar="SECONDS"),
+        Option(("--rpo-warning-ratio",), "WARNING once the lag passes this fraction of the "
+               "RPO (default 0.8)", default=0.8, type="float", metavar="RATIO"),
+        Option(("--filter-pd",), "the protection domain to check (on Prism Central: the "
+               "protection policy), exact, case-insensitive (default: all)", metavar="NAME",
+               macro="FILTERPD"),
+        Option(("--filter-pd-regex",), "the protection domains (policies) whose name matches "
+               "this regular expression as a whole, case-insensitive", metavar="PATTERN",
+               macro="FILTERPD_REGEX"),
+    ),
+    metrics=(
+        MetricSpec("replication.lag.seconds", "s", "age of the newest snapshot present at the "
+                   "remote site; warning at ratio x RPO, critical at the RPO",
+                   per_instance="PD~SITE", minimum=0),
+        MetricSpec("replications.pending.count", "", "replications waiting to start",
+                   per_instance="PD", minimum=0),
+        MetricSpec("replications.ongoing.count", "", "replications in progress",
+                   per_instance="PD", minimum=0),
+        MetricSpec("replication.sent.bytespersecond", "", "replication transmit bandwidth "
+                   "(Prism's kBps read as KiB/s, INFERRED)", per_instance="PD", minimum=0),
+        MetricSpec("replication.received.bytespersecond", "", "replication receive bandwidth "
+                   "(as above)", per_instance="PD", minimum=0),
+        MetricSpec("resources.count", "", "Prism Central: protected VMs of the cluster under "
+                   "the policy", per_instance="POLICY", minimum=0),
+        MetricSpec("resources.out_of_sync.count", "", "Prism Central: of those, OUT_OF_SYNC; "
+                   "critical above 0", per_instance="POLICY", minimum=0),
+        MetricSpec("resources.syncing.count", "", "Prism Central: of those, SYNCING; warning "
+                   "above 0", per_instance="POLICY", minimum=0),
+        MetricSpec("recovery_point.age.seconds", "s", "Prism Central: the oldest of the VMs' "
+                   "newest recovery points; warning at ratio x RPO, critical at the RPO",
+                   per_instance="POLICY", minimum=0),
+    ),
+    alerts=(
+        Alert("CRITICAL", "RPO breached: a PD's newest snapshot at a remote site (a VM's newest "
+              "recovery point) is older than the RPO",
+              "Check the replication: Prism > Data Protection > the PD > Replications and "
+              "Remote Site; look for a stuck or failed replication, the link to the remote "
+              "site, and bandwidth throttling. A replication taking longer than the interval "
+              "needs more bandwidth or a longer RPO."),
+        Alert("WARNING", "the lag passed --rpo-warning-ratio of the RPO",
+              "Replication is falling behind; check the ongoing replication's progress and the "
+              "link before the RPO is breached."),
+        Alert("CRITICAL", "a PD has no snapshot at one of its remote sites",
+              "The first replication never completed or the remote copies expired; check the "
+              "PD's remote snapshots and the replication tasks."),
+        Alert("CRITICAL", "Metro Availability Disabled",
+              "Synchronous replication is broken: the container is not protected. Check the "
+              "remote site and the witness, then re-enable Metro Availability."),
+        Alert("WARNING", "Metro Availability Synchronizing",
+              "Resynchronization after an interruption; it should end by itself. Check the "
+              "link if it lasts."),
+        Alert("CRITICAL", "a protected VM is OUT_OF_SYNC with its target (Prism Central)",
+              "Prism Central > Data Protection > Protection Policies: check the target "
+              "cluster's availability and the VM's recovery points."),
+        Alert("WARNING", "a protected VM is SYNCING (Prism Central)",
+              "Initial or catch-up replication in progress; check it completes."),
+        Alert("CRITICAL", "an unacknowledged CRITICAL replication alert is open (remote site "
+              "unreachable, replication failure, RPO cannot be met, ...)",
+              "Follow the alert's resolution in Prism; the line quotes it. WARNING alerts give "
+              "WARNING. Alerts acknowledged in Prism are listed without raising the state."),
+        Alert("WARNING", "every snapshot schedule of a PD is suspended, or a Leap policy's "
+              "replication is paused",
+              "Resume the schedule or replication unless the pause is planned."),
+        Alert("WARNING", "a PD replicates to a site that is not a configured remote site",
+              "Fix the PD's remote site or re-create the remote site."),
+        Alert("UNKNOWN", "no RPO is known for a PD (no running schedule replicates to the "
+              "site) or the alerts could not be read",
+              "Give --rpo SECONDS, or fix the user's permissions on alerts."),
+    ),
+    collect=collect,
+    evaluate=evaluate,
+    main_metric=None,
+    notes=(
+        "Lag: the age of the newest snapshot present at the remote site, from the local "
+        "snapshot list (a snapshot naming the site and not being sent there now; INFERRED "
+        "meaning of remote_site_names) and the remote sites' snapshot list.",
+        "RPO: the interval of the shortest running schedule that replicates to the site "
+        "(cron_schedules shape INFERRED), or --rpo.",
+        "Remote-site link status comes from Prism's connectivity alerts (RemoteSiteIsUnreachable,"
+        " SecureTunnelToRemoteSiteDown, ...): Prism Element exposes no connectivity field.",
+        "A cluster without protection domains is OK ('no protection domains configured') "
+        "because the list was read; --filter-pd NAME makes a missing PD UNKNOWN.",
+        "Prism Central: field names from the v4 SDK models (MODEL), paths and values INFERRED; "
+        "replication states exist only for minutely or synchronous schedules, other VMs are "
+        "judged on recovery point age; at most 200 protected-resources reads per run.",
+    ),
+)
