@@ -205,7 +205,7 @@ def service_alerts(alerts, services):
                 if named:
                     others.append((alert, named))
                 else:  # which services is not said: it may be any of ours
-                    cvm_wide.append((state, "services %s (not named)" % words, False, alert))
+                    cvm_wide.append((state, "unnamed services %s" % words, False, alert))
         if matched:
             continue
         for family, state, words, infer in CVM_ALERTS:
@@ -435,8 +435,10 @@ def _usage(node, options, facts):
         thresholds = _thresholds(options, name)
         state = thresholds.evaluate(value)
         text = "CVM %s %s" % (label, _percent(value))
-        items.append(Item(state, text, brief=text if state != State.OK else "",
-                          source="v1 vms stats"))
+        limits = ", ".join("%s %s" % (kind, limit) for kind, limit in (
+            ("warning", thresholds.warning), ("critical", thresholds.critical)) if limit)
+        items.append(Item(state, text + (" (%s)" % limits if limits else ""),
+                          brief=text if state != State.OK else "", source="v1 vms stats"))
         words.append("%s %s" % (label, _percent(value)))
         metrics.append(Metric(metric, round(value, 2), "%", thresholds.warning,
                               thresholds.critical, 0, 100, instance=node.name))
@@ -570,14 +572,14 @@ SPEC = CheckSpec(
                default="auto", choices=SOURCES, metavar="SOURCE"),
         Option(("--require-direct-evidence",), "a service with no source speaking for it is "
                "UNKNOWN instead of OK by inference (no service alert, CVM up)", type="flag"),
-        Option(("--cpu-warning",), "warning range for the CVM's CPU % (default 80)",
-               default="80", type="range", metavar="RANGE"),
-        Option(("--cpu-critical",), "critical range for the CVM's CPU % (default 90)",
-               default="90", type="range", metavar="RANGE"),
-        Option(("--memory-warning",), "warning range for the CVM's memory % (default 80)",
-               default="80", type="range", metavar="RANGE"),
-        Option(("--memory-critical",), "critical range for the CVM's memory % (default 90)",
-               default="90", type="range", metavar="RANGE"),
+        Option(("--cpu-warning",), "warning range for the CVM's CPU percentage "
+               "(default 80)", default="80", type="range", metavar="RANGE"),
+        Option(("--cpu-critical",), "critical range for the CVM's CPU percentage "
+               "(default 90)", default="90", type="range", metavar="RANGE"),
+        Option(("--memory-warning",), "warning range for the CVM's memory percentage "
+               "(default 80)", default="80", type="range", metavar="RANGE"),
+        Option(("--memory-critical",), "critical range for the CVM's memory percentage "
+               "(default 90)", default="90", type="range", metavar="RANGE"),
     ),
     metrics=(
         MetricSpec("cvm.services.down.count", "", "selected services judged down (CRITICAL) "
@@ -624,7 +626,8 @@ SPEC = CheckSpec(
         "get_cluster_status) is not documented publicly; its payload is parsed by guesswork "
         "(a per-CVM map of service -> state and/or pid list; an empty pid list is DOWN). In "
         "--service-source auto a cluster that does not answer it, or answers something "
-        "unrecognised, is skipped silently (-v says why).",
+        "unrecognised, is skipped silently (-v says why). Which Prism role it needs is not "
+        "known either.",
         "cassandra: `cluster status` lists no Cassandra line; the metadata store shows as "
         "Medusa there, so from the Genesis RPC cassandra is its 'Cassandra' entry if any, else "
         "'Medusa' (INFERRED); from the API it is the node's metadata_store_status (ring "
