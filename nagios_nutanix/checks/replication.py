@@ -129,22 +129,24 @@ def alert_item(alert, about, now):
     return Item(state, text, brief="alert: %s%s" % (title, where))
 
 
-def _alert_items(model, known, kept, consumed, now):
+def _alert_items(model, owners, others, kept, consumed, now):
     """Items of the replication-family alerts not shown elsewhere.
 
-    `known`: every PD/site/policy name; `kept`: those the filter keeps. An alert naming only
-    names the filter dropped is left out; one naming none of them is kept (cluster-wide)."""
+    `owners`: every PD (policy) name, `others`: other names worth finding (sites, VMs), `kept`:
+    those the filter keeps. An alert naming a PD is kept when it names a kept one; one naming
+    no PD, when it names a kept site or nothing known at all (cluster-wide)."""
     items = []
     if model.alerts is None:
         reason = model.alerts_error or "alerts could not be read"
         items.append(Item(State.UNKNOWN, "replication alerts not checked: %s" % clean(reason),
-                          brief="replication alerts not checked (%s)" % clean(reason)))
+                          brief="replication alerts could not be read"))
         return items
     for alert in model.alerts:
         if id(alert) in consumed or not alert.in_family(REPLICATION_FAMILIES):
             continue
-        about = mentions(alert, known)
-        if about and not about & kept:
+        about = mentions(alert, set(owners) | set(others))
+        deciding = (about & set(owners)) or about
+        if deciding and not deciding & kept:
             continue
         items.append(alert_item(alert, about, now))
     return items
@@ -330,10 +332,10 @@ def evaluate_element(model, options):
     if not _filtered(options):
         sites_used |= set(model.remote_sites)
     items = _link_items(model, sites_used, domains, consumed) + items
-    known = {pd.name for pd in model.domains} | set(model.remote_sites) | {
-        s for pd in model.domains for s in pd.remote_sites}
+    sites = set(model.remote_sites) | {s for pd in model.domains for s in pd.remote_sites}
     kept = {pd.name for pd in domains} | sites_used
-    items += _alert_items(model, known, kept, consumed, model.now)
+    items += _alert_items(model, {pd.name for pd in model.domains}, sites, kept, consumed,
+                          model.now)
 
     ok = []
     if judged:
@@ -506,10 +508,10 @@ def evaluate_leap(model, options):
                               _names(clean(r.name) for r in unattached))))
     if model.state_error:
         items.append(Item(State.UNKNOWN, clean(model.state_error)))
-    known = {p.name for p in model.policies} | {r.name for r in model.resources}
     kept = {p.name for p in policies} | {r.name for p in policies
                                          for r in by_policy.get(p.ext_id, [])}
-    items += _alert_items(model, known, kept, set(), model.now)
+    items += _alert_items(model, {p.name for p in model.policies},
+                          {r.name for r in model.resources}, kept, set(), model.now)
     ok = None
     if in_use:
         vms = len({r.ext_id for p in policies for r in by_policy.get(p.ext_id, [])})
