@@ -125,9 +125,9 @@ def node_result(cluster_name, verdicts, filtered, ok_summary, extra=(), metrics=
     all_metrics = [m for v in verdicts for m in v.metrics] + list(metrics)
     if filtered and len(verdicts) == 1:
         verdict = verdicts[0]
-        return Result("%s/%s" % (cluster_name, verdict.name), verdict.items + extra,
-                      all_metrics, ok_summary=verdict.ok_brief or ok_summary, info=info,
-                      notes=notes)
+        return _with_node_states(Result(
+            "%s/%s" % (cluster_name, verdict.name), verdict.items + extra, all_metrics,
+            ok_summary=verdict.ok_brief or ok_summary, info=info, notes=notes), verdicts, extra)
     troubled = sorted((v for v in verdicts if v.state != State.OK),
                       key=lambda v: -severity(v.state))
     items = list(extra)
@@ -146,5 +146,14 @@ def node_result(cluster_name, verdicts, filtered, ok_summary, extra=(), metrics=
             summary = "; ".join(worries + [summary])
     elif any(i.state != State.OK for i in extra):
         summary = None  # the extra items' briefs speak
-    return Result(cluster_name, items, all_metrics, summary=summary, ok_summary=ok_summary,
-                  info=info, notes=notes)
+    return _with_node_states(Result(cluster_name, items, all_metrics, summary=summary,
+                                    ok_summary=ok_summary, info=info, notes=notes),
+                             verdicts, extra)
+
+
+def _with_node_states(result, verdicts, extra):
+    """Each node's own state for per-instance outputs (LogicMonitor): its verdict, made worse
+    by what concerns the whole cluster (e.g. alerts could not be read)."""
+    result.instance_states = {
+        v.name: worst([v.state] + [i.state for i in extra]) for v in verdicts}
+    return result

@@ -75,6 +75,7 @@ CVM_ALERTS = (
 GENESIS_LABEL = "Genesis RPC, experimental"
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _SERVICE_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
 class CvmModel:
@@ -160,6 +161,11 @@ class Judgement:
         self.reason = reason  # for UNKNOWN: why, in a few words
 
 
+def _key(name):
+    """'aplos_engine', 'APLOSEngine' -> 'aplosengine' (as prism/genesis.py compares them)."""
+    return _NOT_WORD.sub("", name.lower())
+
+
 def _tokens(alert):
     text = " ".join([alert.title or "", alert.message or ""]
                     + [str(v) for v in alert.context.values()])
@@ -180,14 +186,15 @@ def service_alerts(alerts, services):
     """(per service: [(state, words, alert)], CVM-wide: [(state, words, blocks, alert)],
     [(alert, names of unselected services it names)]) from one node's unresolved alerts."""
     per_service = {name: [] for name in services}
+    by_key = {_key(name): name for name in services}
     cvm_wide, others = [], []
     for alert in alerts:
         matched = False
         for family, service, state, words in SERVICE_ALERTS:
             if alert.in_family([family]):
                 matched = True
-                if service in per_service:
-                    per_service[service].append((state, words, alert))
+                if service in by_key:
+                    per_service[by_key[service]].append((state, words, alert))
                 else:
                     others.append((alert, [service]))
         if matched:
@@ -197,7 +204,7 @@ def service_alerts(alerts, services):
                 continue
             matched = True
             tokens = _tokens(alert)
-            hit = [s for s in services if set(ALERT_NAMES.get(s, (s,))) & tokens]
+            hit = [s for s in services if set(ALERT_NAMES.get(s, (_key(s),))) & tokens]
             for service in hit:
                 per_service[service].append((state, words, alert))
             if not hit:
@@ -255,6 +262,10 @@ def _judge(service, node, facts, options):
         words = "; ".join(e[2] for e in evidence)
         sources = " + ".join(dict.fromkeys(e[3] for e in evidence))
         word = picked[1]
+        if worst_state != State.OK and picked[3] == "alerts" and any(
+                e[0] == State.OK and e[3].startswith("Genesis") for e in evidence):
+            # The experimental source does not overrule an open alert; both are said.
+            word = "%s per alert (Genesis RPC: UP)" % word
         if worst_state == State.OK:
             basis = "genesis" if picked[3].startswith("Genesis") else "ring"
             word = "UP" if basis == "genesis" else word
@@ -295,6 +306,10 @@ def _infer(service, facts, options):
                         "--require-direct-evidence" % basis)
     if facts["pc"]:
         basis += "; CVM power state not available from Prism Central"
+    if facts["genesis_entry"] is not None:
+        basis += "; the Genesis RPC answer does not list it"
+    if _key(service) not in KNOWN_SERVICES:
+        basis += "; '%s' is not a service name this check knows: check the spelling" % service
     return Judgement(service, State.OK, "OK", "%s OK (%s)" % (service, basis),
                      "inferred from CVM power, host flags and alerts", basis="inferred")
 

@@ -3,7 +3,7 @@
 import argparse
 
 from .errors import UsageError
-from .ranges import Range
+from .ranges import Range, parse_optional
 
 DEFAULT_PORT = 9440
 DEFAULT_TIMEOUT = 30
@@ -21,7 +21,20 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
 
 def _range(text):
-    return Range.parse(text)
+    # An empty value means "no threshold": generated configuration passes empty macros.
+    return parse_optional(text)
+
+
+def _blank_is_default(convert, default):
+    """A check option's type where an empty value (an empty macro) means the default."""
+
+    def parse_value(text):
+        if isinstance(text, str) and not text.strip():
+            return convert(default) if isinstance(default, str) else default
+        return convert(text)
+
+    parse_value.__name__ = convert.__name__  # argparse names the type in its error messages
+    return parse_value
 
 
 def _positive(text):
@@ -87,8 +100,13 @@ def build_parser(spec, prog):
     common.add_argument("--state-dir", metavar="DIR",
                         help="where the cache and session cookies live (default "
                              "$NAGIOS_NUTANIX_STATE_DIR or /var/tmp/nagios-nutanix-<uid>)")
-    common.add_argument("--output", choices=("nagios", "json"), default="nagios",
-                        help="output format (default %(default)s)")
+    common.add_argument("--output", choices=("nagios", "json", "logicmonitor"),
+                        default="nagios",
+                        help="output format (default %(default)s); logicmonitor prints "
+                             "instance.datapoint=value lines and exits 0")
+    common.add_argument("--discover", action="store_true",
+                        help="print LogicMonitor Active Discovery lines (one instance per "
+                             "node, or the cluster) and exit")
     if spec.main_metric:
         common.add_argument("-w", "--warning", type=_range, default=spec.default_warning,
                             help="warning range for %s (default %s)"
@@ -106,7 +124,10 @@ def build_parser(spec, prog):
                 kwargs["action"] = "append"
                 kwargs["metavar"] = option.metavar
             else:
-                kwargs["type"] = _TYPES[option.type]
+                convert = _TYPES[option.type]
+                # An empty threshold is no threshold; another empty value is the default.
+                kwargs["type"] = convert if convert is _range else _blank_is_default(
+                    convert, option.default)
                 kwargs["default"] = option.default
                 kwargs["metavar"] = option.metavar
                 if option.choices:

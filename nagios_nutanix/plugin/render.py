@@ -111,5 +111,11 @@ def as_json(result, verbosity=0, secrets=()):
     return json.dumps(doc, indent=None, sort_keys=False)
 
 
-RENDERERS = {"nagios": nagios, "json": as_json}
+def logicmonitor(result, verbosity=0, secrets=()):
+    from .logicmonitor import render  # LogicMonitor collectors only
+
+    return render(result, verbosity, secrets)
+
+
+RENDERERS = {"nagios": nagios, "json": as_json, "logicmonitor": logicmonitor}
 

@@ -64,6 +64,10 @@ def run(argv, check=None, stdout=None, stderr=None):
         credentials.resolve(options)
         budget = Budget(options.timeout)
         context = Context(options, budget, stderr)
+        if options.discover:  # LogicMonitor Active Discovery: instances, not a judgement
+            from .logicmonitor import discover
+
+            return discover(spec, context, stdout, stderr, _alarm(budget))
         with _alarm(budget):
             model = spec.collect(context)
             result = spec.evaluate(model, options)
@@ -87,6 +91,8 @@ def run(argv, check=None, stdout=None, stderr=None):
         text = RENDERERS["nagios"](result)
     stdout.write(text + "\n")
     stdout.flush()
+    if output == "logicmonitor":
+        return 0  # a collector parses the output of a script only when it exits 0
     return int(result.state)
 
 

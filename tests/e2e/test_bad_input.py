@@ -166,7 +166,7 @@ def test_cluster_naming_another_cluster_on_prism_element(healthy, run_check):
 @pytest.mark.parametrize("args,words", [
     (["-w", "abc"], "bad threshold range 'abc'"),
     (["-c", "20:10"], "start is greater than end"),
-    (["-w", ""], "bad threshold range"),
+    (["-w", "~"], "bad threshold range"),
 ])
 def test_bad_threshold_range(healthy, run_check, args, words):
     assert_unknown(run_check(healthy, *args), words)

@@ -253,13 +253,37 @@ def test_genesis_missing_a_service_falls_back_in_auto():
                     "alert, CVM up); CVM CPU 20.5%, memory 61%")
 
 
+def test_inferred_ok_of_an_unknown_name_asks_for_the_spelling():
+    status = genesis.parse_return({"10.0.1.1": {"Stargate": [1]}})
+    _, _, text = run(model([NODES[0]], filtered=True, status=status), services=["stargat"])
+    assert "[OK] stargat OK (no service alert, CVM up; the Genesis RPC answer does not list " \
+           "it; 'stargat' is not a service name this check knows: check the spelling)" in text
+
+
+def test_prism_central_alert_names_the_service():
+    nodes = [node(1, cvm_power=None, metadata_status=None)]
+    alerts = [alert("Stargate Temporarily Down.", "host-1")]
+    result, line, _ = run(model(nodes, kind="pc", filtered=True, alerts=alerts))
+    assert result.state == State.CRITICAL
+    assert line == "CRITICAL - PROD-A/node-01: stargate DOWN (1 of 4 services down)"
+
+
+def test_service_names_compare_without_separators():
+    alerts = [alert("Aplos Engine Is Down", "host-1")]
+    _, line, _ = run(model([NODES[0]], filtered=True, alerts=alerts, source="api"),
+                     services=["aplos_engine"])
+    assert line == "CRITICAL - PROD-A/node-01: aplos_engine DOWN (1 of 1 services down)"
+
+
 def test_open_alert_outranks_genesis_up():
     alerts = [alert("Stargate Temporarily Down.", "host-1")]
-    result, _, text = run(model([NODES[0]], filtered=True, status=up_everywhere(NODES),
-                                alerts=alerts))
+    result, line, text = run(model([NODES[0]], filtered=True, status=up_everywhere(NODES),
+                                   alerts=alerts))
     assert result.state == State.CRITICAL
-    assert "stargate DOWN (Genesis RPC (experimental): 2 processes; alert 'Stargate " \
-           "Temporarily Down.')" in text
+    assert line == ("CRITICAL - PROD-A/node-01: stargate DOWN per alert (Genesis RPC: UP) (1 "
+                    "of 4 services down)")
+    assert "stargate DOWN per alert (Genesis RPC: UP) (Genesis RPC (experimental): 2 " \
+           "processes; alert 'Stargate Temporarily Down.')" in text
 
 
 @pytest.mark.parametrize("cpu,state,line,perf", [

@@ -288,7 +288,9 @@ def test_json_of_an_empty_result():
 
 
 def test_renderers_registry():
-    assert RENDERERS == {"nagios": nagios, "json": as_json}
+    from nagios_nutanix.plugin.render import logicmonitor
+
+    assert RENDERERS == {"nagios": nagios, "json": as_json, "logicmonitor": logicmonitor}
 
 
 # --- property: the first line always parses -----------------------------------------------------
