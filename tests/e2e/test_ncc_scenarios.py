@@ -112,3 +112,34 @@ def test_alerts_unreadable_are_unknown(emulators, run_check):
     assert run.summary.startswith("UNKNOWN - PROD-A: alerts could not be read: Prism answered "
                                   "HTTP 403 Forbidden to GET /api/nutanix/v2.0/alerts")
     assert run.perfdata == ""
+
+
+def test_emulator_cluster_stats_need_a_time_window(emulators):
+    """The v4 stats route answers 400 without $startTime/$endTime, as the v4 model requires."""
+    import base64
+    import json
+    import ssl
+    import urllib.error
+    import urllib.request
+
+    from conftest import CA_FILE, PASSWORD
+
+    emulator = emulators("prism-central")
+    uuid = "32ce1e6f-66af-5b0f-84f6-1f6a63d11b21"  # PROD-A, derived from its name
+    auth = base64.b64encode(("admin:%s" % PASSWORD).encode()).decode()
+    tls = ssl.create_default_context(cafile=CA_FILE)
+
+    def get(query):
+        request = urllib.request.Request(
+            "%s/api/clustermgmt/v4.0/stats/clusters/%s%s" % (emulator.url, uuid, query),
+            headers={"Authorization": "Basic " + auth})
+        try:
+            with urllib.request.urlopen(request, context=tls, timeout=10) as answer:
+                return answer.status, json.loads(answer.read())
+        except urllib.error.HTTPError as error:
+            return error.code, None
+
+    assert get("")[0] == 400
+    status, doc = get("?$startTime=2026-01-01T00:00:00Z&$endTime=2026-01-01T00:15:00Z")
+    assert status == 200
+    assert [p["value"] for p in doc["data"]["healthCheckScore"]] == [100, 100, 100]
