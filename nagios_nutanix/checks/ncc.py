@@ -80,7 +80,7 @@ def check_filter(options):
     def parse(values, flag):
         ids, patterns = set(), []
         for value in values or ():
-            match = _CHECK_ID.match(value.strip())
+            match = _CHECK_ID.match(value.strip().split("::")[-1])  # "<cluster_uuid>::1005"
             if match:
                 ids.add(match.group(1))
             else:
@@ -233,9 +233,9 @@ SPEC = CheckSpec(
     sources=("prism-element", "prism-central"),
     options=FILTER_OPTIONS + (
         alert_view.ACKNOWLEDGED_OPTION,
-        Option(("--include-check",), "only these checks count: a check id (1005 or A1005, "
-               "exact) or a regular expression searched in the title (case-insensitive); "
-               "repeatable", type="list", metavar="ID|PATTERN"),
+        Option(("--include-check",), "only these checks count: a check id (1005, A1005 or "
+               "<cluster_uuid>::1005; exact) or a regular expression searched in the title "
+               "(case-insensitive); repeatable", type="list", metavar="ID|PATTERN"),
         Option(("--exclude-check",), "leave these checks out: a check id or a title pattern "
                "as for --include-check; repeatable, applied after it", type="list",
                metavar="ID|PATTERN"),

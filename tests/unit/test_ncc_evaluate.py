@@ -100,7 +100,7 @@ def test_include_and_exclude_by_check_id_or_title():
     result, lines = run(model(alerts), include_check=["A1005", "license"])
     assert result.summary.startswith("1 FAIL health check: FAIL Data Disk Space Usage High.")
     assert "(2 health-check alerts left out by --include-check/--exclude-check)" in lines
-    result, _ = run(model(alerts), exclude_check=["1005"])
+    result, _ = run(model(alerts), exclude_check=["c1::1005"])
     assert result.summary.startswith("1 WARN health check: WARN CVM time")
     result, _ = run(model(alerts), exclude_check=["1005", "^cvm time"])
     assert result.state == State.OK
