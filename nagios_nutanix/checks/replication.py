@@ -525,7 +525,8 @@ def evaluate_leap(model, options):
     else:
         ok = "no protection policy protects a VM of %s" % clean(cluster)
         items.append(Item(State.OK, ok))
-    info = []
+    info = ["protection domains are Prism Element objects, not visible here: check them "
+            "against the cluster's Prism Element"]
     if model.not_read:
         info.append("replication state read for %d of %d protected VMs (those with the oldest "
                     "recovery points); the others are judged on recovery point age only"
