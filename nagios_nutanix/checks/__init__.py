@@ -3,6 +3,8 @@
 import importlib
 
 CHECKS = {
+    "version": "nagios_nutanix.checks.version",
+    "storage": "nagios_nutanix.checks.storage",
     "alerts": "nagios_nutanix.checks.alerts",
     "ahv": "nagios_nutanix.checks.ahv",
     "cluster": "nagios_nutanix.checks.cluster",

@@ -68,6 +68,10 @@ def cluster_stats(clusters: list[Cluster]):
             "controllerAvgIoLatencyUsecs": _series(end, start, st["latency_usecs"]),
             "healthCheckScore": _series(end, start, health_check_score(cluster)),
         }
+        from .pc_storage import storage_stats  # storage capacity, usage, data reduction
+
+        for name, value in storage_stats(cluster).items():
+            data[name] = _series(end, start, value)
         return Reply(200, {"$objectType": OBJECT_TYPE, "$reserved": {"$fv": "v4.r0"},
                            "data": data, "metadata": {"flags": [], "links": []}})
 

@@ -457,6 +457,9 @@ class PrismCentralApi:
         from .pc_disks import register as register_disks  # v4 config/disks
 
         register_disks(self, router)
+        from .pc_storage import register as register_storage  # v4 storage containers + stats
+
+        register_storage(self, router)
         add("GET", r"clustermgmt/stats/clusters/(?P<ext_id>[^/]+)",
             cluster_stats(self.world.clusters))
         from .tasks import TasksV4  # v4 prism config/tasks (VM migrations)

@@ -448,7 +448,9 @@ def container_usage(cluster: Cluster, c: dict[str, Any]) -> dict[str, str]:
     used = c["usage_bytes"]
     rf = max(1, int(c["replication_factor"]))
     if c.get("advertised_capacity"):
-        cap = int(c["advertised_capacity"])
+        # Advertised capacity read as logical bytes (INFERRED from v4's
+        # logicalAdvertisedCapacityBytes): physical capacity = advertised x RF.
+        cap = int(c["advertised_capacity"]) * rf
         free = max(0, cap - used)
     else:
         cap = pool_cap

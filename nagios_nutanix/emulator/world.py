@@ -529,6 +529,11 @@ def _build_storage(cluster: Cluster, raw: dict[str, Any]) -> None:
         item.setdefault("advertised_capacity", None)
         item.setdefault("is_nutanix_managed", False)
         item["usage_bytes"] = int(total_usage * weights[i] / weight_sum)
+        if item.get("advertised_used_pct"):
+            # An advertised capacity this full: logical (usage / RF) bytes, INFERRED from v4's
+            # logicalAdvertisedCapacityBytes.
+            logical = item["usage_bytes"] // max(1, int(item["replication_factor"]))
+            item["advertised_capacity"] = int(logical * 100 / float(item["advertised_used_pct"]))
         containers.append(item)
     cluster.containers = containers
 
