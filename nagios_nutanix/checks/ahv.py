@@ -219,9 +219,8 @@ def _alert_items(node, model):
         age = ", %s ago" % _age(model.now - alert.created) if alert.created else ""
         ack = ", acknowledged in Prism" if alert.acknowledged else ""
         message = clean(alert.message, 200)
-        text = "alert %s (%s%s%s)%s" % (title, alert.severity, age, ack,
-                                         ": " + message if message and message != title
-                                         else "")
+        said = ": " + message if message and message.rstrip(".") != title else ""
+        text = "alert %s (%s%s%s)%s" % (title, alert.severity, age, ack, said)
         items.append(Item(state, text, brief="alert: %s" % title,
                           source="unresolved Prism alert %s" % clean(alert.type_id or "")))
     if not mine:
@@ -273,11 +272,15 @@ def node_verdict(node, model, options):
         if perf:
             metrics.append(perf)
             ok_words.append(ratio.brief)
+    compact = list(ok_words)
     if model.alerts is not None:
-        flags.extend(_alert_items(node, model))
+        alert_items = _alert_items(node, model)
+        flags.extend(alert_items)
+        compact.extend(i.text for i in alert_items)
     items = _grouped(flags) + _grouped(load[:-1] if ratio else load) + ([ratio] if ratio
                                                                        else [])
-    return NodeVerdict(node.name, items, metrics, ok_brief=", ".join(ok_words) or None)
+    verdict = NodeVerdict(node.name, items, metrics, ok_brief=", ".join(ok_words) or None)
+    return verdict, ", ".join(compact)
 
 
 def _cluster_ratio(nodes, vms):
@@ -296,7 +299,13 @@ def evaluate(model, options):
     nodes = select_nodes(inventory, options)
     filtered = bool(getattr(options, "filter_name", None)
                     or getattr(options, "filter_name_regex", None))
-    verdicts = [node_verdict(n, model, options) for n in nodes]
+    verdicts = []
+    for node in nodes:
+        verdict, compact = node_verdict(node, model, options)
+        if not filtered and verdict.state == State.OK and compact:
+            # Every node of a large cluster must fit the 8 KB output: one line per sound node.
+            verdict.items = [Item(State.OK, compact)]
+        verdicts.append(verdict)
     extra, info = [], []
     if model.vms_reason:
         extra.append(Item(State.UNKNOWN, "vCPU:pCPU not judged: %s" % clean(model.vms_reason),

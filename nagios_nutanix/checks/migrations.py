@@ -193,8 +193,9 @@ def evaluate(model, options):
             verdicts.append(NodeVerdict(node.name, items, metrics, ok_brief=words))
         loose = [m for m in model.migrations if not m.source and not m.destination]
         if loose:
-            info.append("%s name no host and are judged only without --filter-name"
-                        % _plural(len(loose), "VM migration task"))
+            info.append("%s %s no host and %s judged only without --filter-name" % (
+                _plural(len(loose), "VM migration task"),
+                "names" if len(loose) == 1 else "name", "is" if len(loose) == 1 else "are"))
         chosen = [m for m in model.migrations if any(touches(m, n) for n in nodes)]
         return node_result(clean(inventory.cluster.name), verdicts, True,
                            judge(chosen, model, options)[2], extra=extra, info=info,

@@ -1,0 +1,112 @@
+"""`check_nutanix_migrations` against the emulator: exit code, exact first line, perfdata."""
+
+import pytest
+
+
+def counts(running, failed, succeeded, node=None, critical=""):
+    prefix = "%s#" % node if node else ""
+    return ["'%smigrations.running.count'=%d;;;0" % (prefix, running),
+            "'%smigrations.failed.count'=%d;0;%s;0" % (prefix, failed, critical),
+            "'%smigrations.succeeded.count'=%d;;;0" % (prefix, succeeded)]
+
+
+FAILED = "1 VM migration failed in the last 1h: prod-a-vm-022 (node-03 -> node-04)"
+BOTH = ("2 VM migrations failed in the last 4h: prod-a-vm-022 (node-03 -> node-04), "
+        "prod-a-vm-031 (node-04 -> node-02)")
+QUIET = "no VM migration in flight, none failed in the last 1h"
+EVACUATING = ("2 VM migrations in flight (prod-a-vm-029 node-03 -> node-01, prod-a-vm-030 "
+              "node-03 -> node-02), none failed in the last 1h, 1 succeeded")
+
+CASES = [
+    ("healthy", [], 0, "OK - PROD-A: " + QUIET, counts(0, 0, 0)),
+    ("healthy", ["--filter-name", "node-03"], 0, "OK - PROD-A/node-03: " + QUIET,
+     counts(0, 0, 0, "node-03")),
+    ("migration-failed", [], 1, "WARNING - PROD-A: " + FAILED, counts(1, 1, 1)),
+    # by host name, CVM IP and node serial: source and destination both see the failure
+    ("migration-failed", ["--filter-name", "node-03"], 1, "WARNING - PROD-A/node-03: " + FAILED,
+     counts(1, 1, 0, "node-03")),
+    ("migration-failed", ["--filter-name", "10.10.1.24"], 1,
+     "WARNING - PROD-A/node-04: " + FAILED, counts(0, 1, 0, "node-04")),
+    ("migration-failed", ["--filter-name", "zm3100610002"], 0,
+     "OK - PROD-A/node-02: " + QUIET + ", 1 succeeded", counts(0, 0, 1, "node-02")),
+    ("migration-failed", ["--filter-name", "node-9"], 3,
+     "UNKNOWN - no node of cluster PROD-A matches --filter-name 'node-9'; it has 4: node-01, "
+     "node-02, node-03, node-04", []),
+    # a regex matching two nodes: node-01 has the migration in flight, neither a failure
+    ("migration-failed", ["--filter-name-regex", "node-0[12]"], 0,
+     "OK - PROD-A: 1 VM migration in flight (prod-a-vm-024 node-03 -> node-01), none failed in "
+     "the last 1h, 1 succeeded", counts(1, 0, 1, "node-01") + counts(0, 0, 1, "node-02")),
+    ("migration-failed", ["--window", "240"], 1, "WARNING - PROD-A: " + BOTH, counts(1, 2, 1)),
+    ("migration-failed", ["--window", "240", "--filter-name", "node-02"], 1,
+     "WARNING - PROD-A/node-02: 1 VM migration failed in the last 4h: prod-a-vm-031 (node-04 "
+     "-> node-02)", counts(0, 1, 1, "node-02")),
+    ("migration-failed", ["--critical-failures", "1"], 2, "CRITICAL - PROD-A: " + FAILED,
+     counts(1, 1, 1, critical="0")),
+    ("migration-failed", ["--critical-failures", "2"], 1, "WARNING - PROD-A: " + FAILED,
+     counts(1, 1, 1, critical="1")),
+    ("migration-failed", ["--window", "240", "--critical-failures", "2"], 2,
+     "CRITICAL - PROD-A: " + BOTH, counts(1, 2, 1, critical="1")),
+    ("node-maintenance", [], 0, "OK - PROD-A: " + EVACUATING, counts(2, 0, 1)),
+    ("node-maintenance", ["-w", "1"], 1, "WARNING - PROD-A: 2 VM migrations in flight",
+     ["'migrations.running.count'=2;1;;0"]),
+    ("node-maintenance", ["--filter-name", "node-01"], 0,
+     "OK - PROD-A/node-01: 1 VM migration in flight (prod-a-vm-029 node-03 -> node-01), none "
+     "failed in the last 1h", counts(1, 0, 0, "node-01")),
+    ("prism-central", ["--cluster", "PROD-A"], 0, "OK - PROD-A: " + QUIET, counts(0, 0, 0)),
+    ("migration-failed-pc", [], 3,
+     "UNKNOWN - PC-01 is Prism Central with 2 clusters (DR-B, PROD-A); choose one with "
+     "--cluster NAME", []),
+    ("migration-failed-pc", ["--cluster", "PROD-A"], 1, "WARNING - PROD-A: " + FAILED,
+     counts(1, 1, 1)),
+    ("migration-failed-pc", ["--cluster", "PROD-A", "--filter-name", "ZM3100610004"], 1,
+     "WARNING - PROD-A/node-04: " + FAILED, counts(0, 1, 0, "node-04")),
+    ("migration-failed-pc", ["--cluster", "PROD-A", "--window", "240", "--critical-failures",
+                             "2"], 2, "CRITICAL - PROD-A: " + BOTH, counts(1, 2, 1, critical="1")),
+    # DR-B's own failure, and none of PROD-A's
+    ("migration-failed-pc", ["--cluster", "DR-B"], 1,
+     "WARNING - DR-B: 1 VM migration failed in the last 1h: dr-b-vm-002 (dr-node-01 -> "
+     "dr-node-02)", counts(0, 1, 0)),
+    ("migration-failed-pc", ["--cluster", "DR-B", "--filter-name", "dr-node-03"], 0,
+     "OK - DR-B/dr-node-03: " + QUIET, counts(0, 0, 0, "dr-node-03")),
+]
+
+
+@pytest.mark.parametrize("scenario,args,code,first,perf", CASES,
+                         ids=["%s%s" % (c[0], "".join(c[1])) for c in CASES])
+def test_scenario(emulators, run_check, scenario, args, code, first, perf):
+    run = run_check(emulators(scenario), *args, check="migrations")
+    assert (run.code, run.summary) == (code, first), run
+    for item in perf:
+        assert item in run.perfdata.split(" "), (item, run.perfdata)
+
+
+def test_long_output_quotes_the_error_and_the_migration_in_flight(emulators, run_check):
+    run = run_check(emulators("migration-failed"), check="migrations")
+    failure = [line for line in run.lines if line.startswith("[WARNING] prod-a-vm-022 ")]
+    assert len(failure) == 1
+    assert " failed " in failure[0] and failure[0].endswith(
+        ": kNoHostResources: host node-04 does not have enough free memory for VM "
+        "prod-a-vm-022")
+    assert any(line.startswith("[OK] prod-a-vm-024 node-03 -> node-01 in flight for ")
+               and line.endswith(", 40% done") for line in run.lines)
+    assert "[OK] 1 VM migration succeeded in the last 1h" in run.lines
+
+
+def test_prism_central_reads_v4_tasks(emulators, run_check):
+    run = run_check(emulators("migration-failed-pc"), "--cluster", "PROD-A", "-v",
+                    check="migrations")
+    assert "note: source: Prism Central v4 prism tasks" in run.lines
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--window", "0"], "UNKNOWN - --window must be a number of minutes greater than 0"),
+    (["--window", "abc"], "UNKNOWN - bad command line: argument --window: invalid int value: "
+     "'abc' (see --help)"),
+    (["--critical-failures", "0"], "UNKNOWN - --critical-failures must be 1 or more"),
+    (["-w", "many"], "UNKNOWN - bad threshold range 'many': "),
+])
+def test_bad_input(emulators, run_check, args, message):
+    run = run_check(emulators("healthy"), *args, check="migrations")
+    assert run.code == 3, run
+    assert run.first.startswith(message), run
+    assert "Traceback" not in run.stdout + run.stderr
