@@ -267,18 +267,15 @@ def node_verdict(node, model, options):
         ok_words.append("%d VMs" % vm_count)
     ratio, perf = _ratio_item(node, model, Thresholds(options.warning_vcpu_ratio,
                                                       options.critical_vcpu_ratio))
-    if ratio:
-        load.append(ratio)
-        if perf:
-            metrics.append(perf)
-            ok_words.append(ratio.brief)
+    if perf:
+        metrics.append(perf)
+        ok_words.append(ratio.brief)
     compact = list(ok_words)
     if model.alerts is not None:
         alert_items = _alert_items(node, model)
         flags.extend(alert_items)
         compact.extend(i.text for i in alert_items)
-    items = _grouped(flags) + _grouped(load[:-1] if ratio else load) + ([ratio] if ratio
-                                                                       else [])
+    items = _grouped(flags) + _grouped(load) + ([ratio] if ratio else [])
     verdict = NodeVerdict(node.name, items, metrics, ok_brief=", ".join(ok_words) or None)
     return verdict, ", ".join(compact)
 

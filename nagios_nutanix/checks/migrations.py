@@ -227,12 +227,13 @@ SPEC = CheckSpec(
     ),
     metrics=(
         MetricSpec("migrations.running.count", "", "VM migrations queued or running; -w/-c "
-                   "apply", per_instance="node (with a filter)", minimum=0),
+                   "apply (per node with --filter-name, without it the cluster's total and no "
+                   "`node#` prefix)", per_instance="node", minimum=0),
         MetricSpec("migrations.failed.count", "", "VM migrations that failed in the window; "
-                   "warning above 0, critical from --critical-failures",
-                   per_instance="node (with a filter)", minimum=0),
+                   "warning above 0, critical from --critical-failures", per_instance="node",
+                   minimum=0),
         MetricSpec("migrations.succeeded.count", "", "VM migrations that succeeded in the "
-                   "window", per_instance="node (with a filter)", minimum=0),
+                   "window", per_instance="node", minimum=0),
     ),
     alerts=(
         Alert("WARNING", "a VM migration failed in the last --window minutes",

@@ -110,3 +110,36 @@ def test_bad_input(emulators, run_check, args, message):
     assert run.code == 3, run
     assert run.first.startswith(message), run
     assert "Traceback" not in run.stdout + run.stderr
+
+
+def _get(emulator, path):
+    """One authenticated GET to the emulator: (status, decoded JSON body)."""
+    import base64
+    import json
+    import urllib.error
+    import urllib.request
+
+    from conftest import PASSWORD
+
+    token = base64.b64encode(("admin:%s" % PASSWORD).encode()).decode()
+    request = urllib.request.Request(emulator.url + path,
+                                     headers={"Authorization": "Basic " + token})
+    try:
+        with urllib.request.urlopen(request, context=emulator._tls, timeout=10) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"null")
+
+
+def test_emulator_v4_task_by_id_and_vm_filter(emulators):
+    emulator = emulators("migration-failed-pc")
+    status, listed = _get(emulator, "/api/prism/v4.0/config/tasks?$limit=2")
+    assert status == 200 and listed["metadata"]["totalAvailableResults"] == 5
+    newest = listed["data"][0]
+    assert newest["entitiesAffected"][0]["name"] == "prod-a-vm-024"  # newest first
+    status, one = _get(emulator, "/api/prism/v4.0/config/tasks/" + newest["extId"])
+    assert status == 200 and one["data"]["status"] == "RUNNING"
+    status, _ = _get(emulator, "/api/prism/v4.0/config/tasks/ZXJnb24=:nope")
+    assert status == 404
+    status, _ = _get(emulator, "/api/vmm/v4.0/ahv/config/vms?$filter=name%20eq%20'x'")
+    assert status == 400
