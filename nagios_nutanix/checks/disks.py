@@ -230,6 +230,30 @@ def judge_drive(drive, placed_alerts, thresholds, usage_thresholds_given):
     return items, metrics, failed, worn
 
 
+def _sound_drives(drives):
+    """One OK line for a node's drives that have nothing to report."""
+    slots = _spans(sorted(d.slot for d in drives if d.slot is not None))
+    text = "%s online, mounted, status NORMAL%s" % (
+        _plural(len(drives), "drive"), " (slot%s %s)" % ("s" if len(drives) > 1 else "", slots)
+        if slots else "")
+    used = [d.usage_percent for d in drives if d.usage_percent is not None]
+    if used:
+        low, high = min(used), max(used)
+        text += ", %.1f %% used" % low if low == high else ", %.1f-%.1f %% used" % (low, high)
+    return Item(State.OK, text, brief="")
+
+
+def _spans(numbers):
+    """[1, 2, 3, 5] -> '1-3, 5'."""
+    spans = []
+    for number in numbers:
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    return ", ".join(str(a) if a == b else "%d-%d" % (a, b) for a, b in spans)
+
+
 def _slot_key(drive):
     return (drive.slot is None, drive.slot or 0, drive.serial or "")
 
@@ -271,20 +295,28 @@ def evaluate(model, options):
     on_drive, on_node, stray = place_alerts(model.alerts, all_drives, inventory.nodes)
     wanted = {id(d) for d in drives}
 
+    # Several nodes: one line for the sound drives of each node (16 nodes fit in 8 KB).
+    fold = not (filtered and len(nodes) == 1)
     verdicts, total = [], 0
     for node in nodes:
         mine = sorted((d for d in all_drives if d.node == node.name and id(d) in wanted),
                       key=_slot_key)
-        items, metrics = [], []
+        items, metrics, sound = [], [], []
         failed = worn = 0
         for drive in mine:
             found, perf, is_failed, is_worn = judge_drive(
                 drive, on_drive.get(id(drive), ()), thresholds,
                 usage_given and not source_lacks_usage)
-            items += found
+            if fold and len(found) == 1 and found[0].state == State.OK \
+                    and drive.wear_percent is None:
+                sound.append(drive)
+            else:
+                items += found
             metrics += perf
             failed += is_failed
             worn += is_worn
+        if sound:
+            items.append(_sound_drives(sound))
         if not getattr(options, "filter_disk", None):
             items += [_loose_alert(alert, "drive alert not tied to a listed drive")
                       for _, alert in on_node.get(node.name, ())]

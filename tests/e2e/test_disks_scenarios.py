@@ -85,8 +85,10 @@ def test_disk_offline_long_output_names_slot_serial_model_tier_and_the_alert(emu
     assert "[CRITICAL] node-02: %s: alert: Disk failed, marked offline: Disk S006102NW0023 in " \
         "slot 3 on CVM 10.10.1.22 was marked offline after I/O errors. (A1044, CRITICAL)" \
         % drive in run.lines
-    assert "[OK] node-01: disk slot 1 S006101NW0008 (SAMSUNG MZ7LH3T8HMLT-00005, SSD-SATA): " \
-        "online, mounted, status NORMAL, 23.6 % used" in run.lines
+    assert "[OK] node-02: 5 drives online, mounted, status NORMAL (slots 1-2, 4-6), " \
+        "20.1-23.5 % used" in run.lines
+    assert "[OK] node-01: 6 drives online, mounted, status NORMAL (slots 1-6), 20.0-23.8 % used" \
+        in run.lines
     states = [line.split("]")[0] for line in run.lines[1:] if line.startswith("[")]
     order = {"[CRITICAL": 0, "[WARNING": 1, "[UNKNOWN": 2, "[OK": 3}
     assert [order[s] for s in states] == sorted(order[s] for s in states)
@@ -103,6 +105,20 @@ def test_smart_warning_is_matched_by_the_serial_in_its_message(emulators, run_ch
 def viewer(run_check, emulator, *args):
     return run_check(emulator, "-u", "viewer", *args, check="disks", creds=False,
                      env={"NUTANIX_PASSWORD": "Viewer/4u"})
+
+
+def test_sixteen_nodes_stay_under_the_output_limit(emulators, run_check):
+    # 160 drives' usage perfdata alone exceed 8 KB: the renderer keeps the first line whole and
+    # cuts whole perfdata items, and says so; node-filtered services carry all of theirs.
+    run = run_check(emulators("large"), check="disks")
+    assert (run.code, run.summary) == (
+        0, "OK - LARGE-01: 160 drives on 16 nodes healthy, no open drive alert"), run
+    assert len(run.stdout.encode()) <= 8000
+    assert "(output cut: perfdata exceeded the 8 KB plugin output limit)" in run.lines
+    run = run_check(emulators("large"), "--filter-name", "node-16", check="disks")
+    assert (run.code, run.summary) == (
+        0, "OK - LARGE-01/node-16: 10 drives healthy, no open drive alert"), run
+    assert len([line for line in run.lines if line.startswith("[OK] disk slot ")]) == 10
 
 
 def test_unreadable_alerts_make_wear_unknown(emulators, run_check):
@@ -154,9 +170,12 @@ def test_prism_central_says_usage_is_not_available(emulators, run_check):
     assert run.lines[-1] == "(not available from Prism Central v4 clustermgmt disks, not " \
         "checked: per-drive usage: Prism Central lists none, and its stats/disks would need one " \
         "request per drive)"
-    assert "[OK] node-02: disk slot 3 S006102NW0023 (SAMSUNG MZ7LH3T8HMLT-00005, SSD_SATA): " \
-        "online, mounted, status NORMAL" in run.lines
+    assert "[OK] node-02: 6 drives online, mounted, status NORMAL (slots 1-6)" in run.lines
     assert "disk.usage" not in run.perfdata
+    run = run_check(emulators("prism-central"), "--cluster", "PROD-A", "--filter-name",
+                    "node-02", check="disks")
+    assert "[OK] disk slot 3 S006102NW0023 (SAMSUNG MZ7LH3T8HMLT-00005, SSD_SATA): online, " \
+        "mounted, status NORMAL" in run.lines
 
 
 # Prism Central with drive trouble: a small scenario of its own (a pc scenario's `clusters`

@@ -73,8 +73,20 @@ def test_healthy_drives_are_ok_with_counts_and_usage_perfdata():
     assert "'node-01#disks.failed.count'=0;;;0;2" in perf
     assert "'node-02#disks.worn.count'=0;;;0;2" in perf
     assert "'S01SLOT01#disk.usage.percentage'=25%;;;0;100" in perf
-    assert "[OK] node-01: disk slot 1 S01SLOT01 (PM883, SSD-SATA): online, mounted, status " \
-        "NORMAL, 25.0 % used" in lines
+    assert "[OK] node-01: 2 drives online, mounted, status NORMAL (slots 1-2), 25.0 % used" \
+        in lines
+
+
+def test_one_node_gets_one_line_per_drive_several_nodes_one_line_per_node():
+    drives = [drive(1, s, usage_bytes=200 + s) for s in (1, 2, 3, 5)] + [drive(2, 1)]
+    _, _, _, lines = run(model(drives), filter_name="node-01")
+    assert lines == ["[OK] disk slot %d S01SLOT%02d (PM883, SSD-SATA): online, mounted, status "
+                     "NORMAL, 20.%d %% used" % (s, s, s) for s in (1, 2, 3, 5)]
+    _, _, _, lines = run(model(drives + [drive(2, 2, online=False)]))
+    assert lines == [
+        "[CRITICAL] node-02: disk slot 2 S02SLOT02 (PM883, SSD-SATA): offline",
+        "[OK] node-02: 1 drive online, mounted, status NORMAL (slot 1), 25.0 % used",
+        "[OK] node-01: 4 drives online, mounted, status NORMAL (slots 1-3, 5), 20.1-20.5 % used"]
 
 
 def test_offline_drive_is_critical_and_named_by_slot_serial_model_tier():
