@@ -6,7 +6,8 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 # Debian packages the tests need, installed when running as root with apt-get.
 # Packaging: rpm (rpmbuild), lintian, and the distribution Python modules the .deb depends on.
-DEB_PACKAGES ?= rpm cpio lintian python3-requests python3-yaml python3-jinja2
+# SNMP: libsnmp-dev to build easysnmp (Net-SNMP bindings; the pysnmp backend needs nothing).
+DEB_PACKAGES ?= rpm cpio lintian python3-requests python3-yaml python3-jinja2 libsnmp-dev
 
 .PHONY: demo test venv debs lint docs packages
 
@@ -14,6 +15,8 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[easysnmp]' || echo "make: easysnmp not built (it needs \
+	Net-SNMP's libsnmp-dev: make debs as root); SNMP checks fall back to pysnmp" >&2
 	touch $@
 
 venv: $(VENV)/.installed

@@ -140,3 +140,86 @@ def run_check(state_dir):
         return CheckRun(done)
 
     return run
+
+
+# -- SNMP: snmpsim agents generated from a scenario, and the SNMP checks run against them -----
+
+SNMP_BACKENDS = ("easysnmp", "pysnmp")
+
+
+def _unavailable(reason):
+    """Skip with the reason on a developer machine; on CI (`make test` installs everything)
+    a missing SNMP dependency is a failure, never a silent skip."""
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def require_snmp_backend(backend):
+    try:
+        if backend == "easysnmp":
+            import easysnmp  # noqa: F401
+        else:
+            import pysnmp.entity.engine  # noqa: F401
+    except ImportError as exc:
+        _unavailable("SNMP backend %s cannot be imported: %s" % (backend, exc))
+
+
+@pytest.fixture(scope="session")
+def snmp_agents():
+    """snmp_agents(scenario) -> a running SnmpAgents (one snmpsim per scenario, session-wide,
+    stopped at the end of the session and by its own 900 s lifetime)."""
+    from nagios_nutanix.emulator.snmpagents import SnmpAgents, snmpsim_missing
+
+    started = {}
+
+    def get(scenario):
+        if scenario not in started:
+            missing = snmpsim_missing()
+            if missing:
+                _unavailable(missing)
+            started[scenario] = SnmpAgents(scenario, lifetime=900).start()
+        return started[scenario]
+
+    yield get
+    for agents in started.values():
+        agents.stop()
+
+
+@pytest.fixture
+def run_snmp_check(state_dir):
+    """Run plugins/check_nutanix_<check> against snmpsim: v2c community `public`, or v3 with
+    one of the scenario's users (`version="3", user="monitor"`)."""
+
+    def run(agents, *args, check="snmp-cluster", host=None, node=None, version="2c",
+            user="monitor", backend=None, credentials=True, env=None, timeout=60):
+        if backend:
+            require_snmp_backend(backend)
+        if host is None:
+            host = agents.host_address(node) if node else agents.cvm_address()
+        argv = [sys.executable, os.path.join(ROOT, "plugins", "check_nutanix_%s" % check),
+                "-H", host, "--snmp-port", str(agents.port)]
+        if credentials and version == "2c":
+            argv += ["-C", "public"]
+        elif credentials:
+            account = agents.user(user)
+            argv += ["--snmp-version", "3", "--snmp-user", account["name"]]
+            if account.get("auth_password"):
+                argv += ["--auth-protocol", account["auth_protocol"],
+                         "--auth-password", account["auth_password"]]
+            if account.get("priv_password"):
+                argv += ["--priv-protocol", account["priv_protocol"],
+                         "--priv-password", account["priv_password"]]
+        if backend:
+            argv += ["--snmp-backend", backend]
+        argv += list(args)
+        environ = dict(os.environ, PYTHONPATH=ROOT)
+        for name in ("NUTANIX_SNMP_COMMUNITY", "NUTANIX_SNMP_USER", "NUTANIX_SNMP_AUTH_PASSWORD",
+                     "NUTANIX_SNMP_PRIV_PASSWORD"):
+            environ.pop(name, None)
+        environ.update(env or {})
+        done = subprocess.run(argv, capture_output=True, text=True, env=environ,
+                              timeout=timeout, cwd=ROOT)
+        return CheckRun(done)
+
+    return run

@@ -13,6 +13,7 @@ CHECKS = {
     "ncc": "nagios_nutanix.checks.ncc",
     "cvm": "nagios_nutanix.checks.cvm",
     "disks": "nagios_nutanix.checks.disks",
+    "snmp-cluster": "nagios_nutanix.checks.snmp_cluster",
 }
 
 

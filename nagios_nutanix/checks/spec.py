@@ -31,9 +31,10 @@ MetricSpec = namedtuple("MetricSpec", "name unit description per_instance minimu
 Alert = namedtuple("Alert", "state condition action")
 
 # scope: "cluster" or "node". main_metric with its default thresholds enables -w/-c; None means
-# the check has no -w/-c.
+# the check has no -w/-c. protocol: "prism" (the Prism connection options) or "snmp" (-H and the
+# SNMP options instead).
 CheckSpec = namedtuple(
     "CheckSpec",
     "name title description scope sources options metrics alerts collect evaluate "
-    "main_metric default_warning default_critical notes",
-    defaults=(None, None, None, ()))
+    "main_metric default_warning default_critical notes protocol",
+    defaults=(None, None, None, (), "prism"))

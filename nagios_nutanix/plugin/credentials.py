@@ -44,10 +44,23 @@ def read_auth_file(path):
     return values
 
 
+# SNMP checks' secrets, filled the same way when the check has those options.
+SNMP_ENVIRONMENT = {
+    "community": "NUTANIX_SNMP_COMMUNITY",
+    "snmp_user": "NUTANIX_SNMP_USER",
+    "auth_password": "NUTANIX_SNMP_AUTH_PASSWORD",
+    "priv_password": "NUTANIX_SNMP_PRIV_PASSWORD",
+}
+
+
 def resolve(options, environ=os.environ):
-    """Fill options.username / options.password from the auth file and environment."""
+    """Fill options.username / options.password (and an SNMP check's community and v3
+    secrets) from the auth file and environment."""
     from_file = read_auth_file(options.auth_file) if options.auth_file else {}
-    for key, variable in ENVIRONMENT.items():
+    wanted = dict(ENVIRONMENT)
+    if hasattr(options, "community"):
+        wanted.update(SNMP_ENVIRONMENT)
+    for key, variable in wanted.items():
         if getattr(options, key, None):
             continue
         value = from_file.get(key) or environ.get(variable)

@@ -60,6 +60,28 @@ def _non_negative_int(text):
 _TYPES = {"str": str, "int": int, "float": float, "range": _range}
 
 
+def _add_prism_arguments(common):
+    common.add_argument("-H", "--hostname", help="Prism Element VIP or Prism Central address")
+    common.add_argument("-P", "--port", type=int, default=DEFAULT_PORT,
+                        help="Prism HTTPS port (default %(default)s)")
+    common.add_argument("-u", "--username", help="Prism user (a Viewer role is enough)")
+    common.add_argument("-p", "--password",
+                        help="Prism password; prefer --auth-file or NUTANIX_PASSWORD so it "
+                             "stays out of the process list")
+    common.add_argument("--cluster", metavar="NAME",
+                        help="cluster to check when the target is Prism Central")
+    common.add_argument("--ca-file", metavar="FILE",
+                        help="CA bundle that signed the Prism certificate")
+    common.add_argument("--insecure", action="store_true",
+                        help="do not verify the TLS certificate (not recommended)")
+    common.add_argument("--cache-ttl", type=_non_negative_int, default=DEFAULT_CACHE_TTL,
+                        help="seconds a Prism answer is shared between checks; 0 turns the "
+                             "response cache off (default %(default)s)")
+    common.add_argument("--state-dir", metavar="DIR",
+                        help="where the cache and session cookies live (default "
+                             "$NAGIOS_NUTANIX_STATE_DIR or /var/tmp/nagios-nutanix-<uid>)")
+
+
 def build_parser(spec, prog):
     epilog = ""
     if spec.alerts:
@@ -77,29 +99,21 @@ def build_parser(spec, prog):
     common.add_argument("-v", "--verbose", action="count", default=0,
                         help="more detail: -v sources and notes, -vv debug log on stderr, "
                              "-vvv tracebacks on stderr")
-    common.add_argument("-H", "--hostname", help="Prism Element VIP or Prism Central address")
-    common.add_argument("-P", "--port", type=int, default=DEFAULT_PORT,
-                        help="Prism HTTPS port (default %(default)s)")
-    common.add_argument("-u", "--username", help="Prism user (a Viewer role is enough)")
-    common.add_argument("-p", "--password",
-                        help="Prism password; prefer --auth-file or NUTANIX_PASSWORD so it "
-                             "stays out of the process list")
-    common.add_argument("--auth-file", metavar="FILE",
-                        help="file of 'username = ...' and 'password = ...' lines, mode 0600")
-    common.add_argument("--cluster", metavar="NAME",
-                        help="cluster to check when the target is Prism Central")
-    common.add_argument("--ca-file", metavar="FILE",
-                        help="CA bundle that signed the Prism certificate")
-    common.add_argument("--insecure", action="store_true",
-                        help="do not verify the TLS certificate (not recommended)")
+    if getattr(spec, "protocol", "prism") == "snmp":
+        from ..snmp.options import add_arguments as add_snmp_arguments
+
+        common.add_argument("-H", "--hostname",
+                            help="SNMP agent address: a CVM or the cluster VIP for NUTANIX-MIB, "
+                                 "the AHV host for its own agent")
+        add_snmp_arguments(common, _positive, _non_negative_int)
+        auth_help = ("file of 'community = ...', 'snmp_user = ...', 'auth_password = ...' and "
+                     "'priv_password = ...' lines, mode 0600")
+    else:
+        _add_prism_arguments(common)
+        auth_help = "file of 'username = ...' and 'password = ...' lines, mode 0600"
+    common.add_argument("--auth-file", metavar="FILE", help=auth_help)
     common.add_argument("-t", "--timeout", type=_positive, default=DEFAULT_TIMEOUT,
                         help="time budget of the whole run in seconds (default %(default)s)")
-    common.add_argument("--cache-ttl", type=_non_negative_int, default=DEFAULT_CACHE_TTL,
-                        help="seconds a Prism answer is shared between checks; 0 turns the "
-                             "response cache off (default %(default)s)")
-    common.add_argument("--state-dir", metavar="DIR",
-                        help="where the cache and session cookies live (default "
-                             "$NAGIOS_NUTANIX_STATE_DIR or /var/tmp/nagios-nutanix-<uid>)")
     common.add_argument("--output", choices=("nagios", "json", "logicmonitor"),
                         default="nagios",
                         help="output format (default %(default)s); logicmonitor prints "

@@ -80,7 +80,9 @@ def run(argv, check=None, stdout=None, stderr=None):
                               "traceback and report it)" % (check, type(exc).__name__, exc))
         _traceback(verbosity, stderr)
     output = getattr(options, "output", "nagios") or "nagios"
-    secrets = [getattr(options, "password", None)]
+    # Prism password and SNMP community/pass phrases (SNMP checks have those options).
+    secrets = [getattr(options, name, None) for name in
+               ("password", "community", "auth_password", "priv_password")]
     try:
         text = RENDERERS[output](result, verbosity, secrets)
     except Exception as exc:  # a rendering bug still ends as one UNKNOWN line

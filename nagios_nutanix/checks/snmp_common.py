@@ -1,0 +1,268 @@
+"""What the SNMP checks share: the connection, the cluster's name, the CVM directory (the
+NUTANIX-MIB CVM tables joined), status words, and per-object usage judgements."""
+
+from ..plugin.perfdata import Metric
+from ..plugin.ranges import Thresholds
+from ..plugin.result import Item
+from ..plugin.sanitize import clean
+from ..plugin.state import State
+from .spec import Alert, Option
+
+
+def size(value):
+    """Bytes in binary units, one decimal: 20.9 TiB, 512.0 GiB."""
+    for unit, power in (("PiB", 50), ("TiB", 40), ("GiB", 30), ("MiB", 20)):
+        if abs(value) >= 1 << power:
+            return "%.1f %s" % (value / float(1 << power), unit)
+    return "%d B" % value
+
+
+def latency_words(microseconds):
+    if microseconds >= 1000:
+        return "%.1f ms" % (microseconds / 1000.0)
+    return "%d us" % microseconds
+
+
+def threshold_options(key, what, unit, warning=None, critical=None, macro=None):
+    """--warning-KEY / --critical-KEY range options for one more metric of a check."""
+    macro = macro or key.upper().replace("-", "_")
+    return (
+        Option(("--warning-%s" % key,), "warning range for %s%s (default %s)"
+               % (what, unit, warning or "none"), default=warning, type="range",
+               metavar="RANGE", macro="WARNING_" + macro),
+        Option(("--critical-%s" % key,), "critical range for %s%s (default %s)"
+               % (what, unit, critical or "none"), default=critical, type="range",
+               metavar="RANGE", macro="CRITICAL_" + macro),
+    )
+
+
+def thresholds(options, key):
+    key = key.replace("-", "_")
+    return Thresholds(getattr(options, "warning_" + key, None),
+                      getattr(options, "critical_" + key, None))
+
+
+SNMP_UNKNOWN_ALERT = Alert(
+    "UNKNOWN", "the agent does not answer, refuses the credentials, or lacks the table",
+    "The line names the agent and the table. No answer: SNMP enabled in Prism (Settings > "
+    "SNMP), UDP 161 open from the poller, community or v3 user right. Authentication "
+    "failure: check the v3 user's protocols and pass phrases. noSuchObject or an empty "
+    "table: -H is not a CVM/cluster VIP with the Nutanix agent, or the AOS version does not "
+    "serve that table.")
+
+
+def open_cvm_agent(context):
+    from ..snmp.session import open_agent
+
+    return open_agent(context)
+
+
+def cluster_name(agent):
+    """clusterName.0, the scope of every NUTANIX-MIB check; the agent's address if missing."""
+    from ..snmp import mib
+    from ..snmp.session import text
+
+    try:
+        value = agent.get([("name", mib.CLUSTER_NAME)], "clusterName")["name"]
+    except Exception:  # the tables may still answer; the scope then names the agent
+        value = None
+    return text(value) or agent.target.host
+
+
+# ------------------------------------------------------------------ status words
+
+# The controllerStatusTable vocabulary is not documented (reference nutanix-api.md §3.3); these
+# are the plausible spellings (INFERRED), matched case-insensitively.
+UP_WORDS = frozenset(("up", "started", "running", "on", "ok", "normal", "healthy", "true"))
+DOWN_WORDS = frozenset(("down", "stopped", "off", "failed", "dead", "error", "false", "kdown",
+                        "not running", "unhealthy", "crashed"))
+
+
+def status_state(value):
+    """(state, word) of a status string: Up-like OK, Down-like CRITICAL, else UNKNOWN."""
+    word = clean(value).strip() if value is not None else ""
+    lowered = word.lower()
+    if lowered in UP_WORDS:
+        return State.OK, word
+    if lowered in DOWN_WORDS:
+        return State.CRITICAL, word
+    return State.UNKNOWN, word
+
+
+# ------------------------------------------------------------------ the CVM directory
+
+
+class Cvm:
+    """One CVM from the NUTANIX-MIB tables: its name, every id it is known by, its rows."""
+
+    __slots__ = ("name", "ids", "resources", "status", "services", "host", "joined")
+
+    def __init__(self, name, ids, resources=None, status=None, joined="id"):
+        self.name = name
+        self.ids = list(ids)
+        self.resources = resources
+        self.status = status
+        self.services = None
+        self.host = None  # the hypervisor name, when the VM table tells it
+        self.joined = joined
+
+    def names(self):
+        return [self.name] + self.ids + ([self.host] if self.host else [])
+
+
+def normalized_id(value):
+    from ..snmp.session import text
+
+    return (text(value) or "").lower()
+
+
+def cvm_directory(resources, statuses):
+    """Join controllerVMResourceTable and controllerStatusTable rows into Cvm records.
+
+    By id first (quotes and case ignored). Rows left over on both sides after an upgrade
+    changed one table's ids (Centreon PR #5904 saw this) are joined by row index when both
+    tables have the same leftover indexes (INFERRED: both list one row per CVM in the same
+    order); a status row that still joins nothing stands alone, named by its id.
+    """
+    from ..snmp.session import text
+
+    cvms = []
+    by_id = {}
+    for index, row in resources.items():
+        ident = normalized_id(row.get("cvm_id"))
+        cvm = Cvm(text(row.get("name")) or "CVM %s" % (text(row.get("cvm_id")) or index),
+                  [text(row.get("cvm_id"))] if row.get("cvm_id") else [], resources=row)
+        cvm.joined = index  # the crt index, for the by-index fallback below
+        cvms.append(cvm)
+        if ident:
+            by_id[ident] = cvm
+    left = {}
+    for index, row in statuses.items():
+        ident = normalized_id(row.get("cvm_id"))
+        cvm = by_id.get(ident)
+        if cvm is not None and cvm.status is None:
+            cvm.status = row
+            cvm.joined = "id"
+        else:
+            left[index] = row
+    unmatched = [c for c in cvms if c.status is None]
+    if left and unmatched and sorted(left) == sorted(c.joined for c in unmatched):
+        for cvm in unmatched:
+            row = left.pop(cvm.joined)
+            cvm.status = row
+            if row.get("cvm_id") and text(row.get("cvm_id")) not in cvm.ids:
+                cvm.ids.append(text(row.get("cvm_id")))
+            cvm.joined = "index"
+    for cvm in cvms:
+        if cvm.joined not in ("id", "index"):
+            cvm.joined = "id" if cvm.status is not None else "none"
+    for index, row in left.items():
+        ident = text(row.get("cvm_id")) or index
+        cvms.append(Cvm("CVM %s" % ident, [ident], status=row, joined="status only"))
+    return cvms
+
+
+def find_cvm(cvms, ident):
+    wanted = normalized_id(ident)
+    if not wanted:
+        return None
+    for cvm in cvms:
+        if any(normalized_id(i) == wanted for i in cvm.ids):
+            return cvm
+    return None
+
+
+def attach_hosts(agent, cvms):
+    """Name each CVM's AHV host from vmInformationTable (CVMs listed as VMs: INFERRED) and
+    hypervisorInformationTable; CVMs not found keep host None."""
+    from ..snmp import mib
+    from ..snmp.session import text
+
+    hypervisors = agent.table(mib.HYPERVISORS, ("id", "name"), required=False)
+    host_names = {normalized_id(r.get("id")): text(r.get("name")) for r in hypervisors.values()}
+    vms = agent.table(mib.VMS, ("name", "hypervisor_id"), required=False)
+    by_name = {}
+    for row in vms.values():
+        name = (text(row.get("name")) or "").lower()
+        if name:
+            by_name[name] = host_names.get(normalized_id(row.get("hypervisor_id")))
+    for cvm in cvms:
+        cvm.host = by_name.get(cvm.name.lower())
+
+
+def select_cvms(agent, cvms, options, where):
+    """FILTERNAME over CVMs: by CVM name or id first; by host name after asking the VM table."""
+    from ..nodes import matcher, select
+
+    keep = matcher(options)
+    if keep is None:
+        return list(cvms)
+    if not any(keep([n for n in c.names() if n]) for c in cvms):
+        attach_hosts(agent, cvms)
+    return select(cvms, options, lambda c: [n for n in c.names() if n], where, what="CVM")
+
+
+# ------------------------------------------------------------------ usage of pools/containers
+
+
+class Usage:
+    """A storage object's row: name, capacity, usage, IOPS, latency."""
+
+    __slots__ = ("name", "id", "total", "used", "iops", "latency_us", "bandwidth_kBps")
+
+    def __init__(self, name, id=None, total=None, used=None, iops=None, latency_us=None,
+                 bandwidth_kBps=None):
+        self.name = name
+        self.id = id
+        self.total = total
+        self.used = used
+        self.iops = iops
+        self.latency_us = latency_us
+        self.bandwidth_kBps = bandwidth_kBps
+
+    @property
+    def percent(self):
+        if self.total is None or self.used is None or self.total <= 0:
+            return None
+        return self.used * 100.0 / self.total
+
+
+def usage_rows(rows):
+    from ..snmp.session import number, text
+
+    return [Usage(text(r.get("name")) or "#%s" % index, text(r.get("id")),
+                  number(r.get("total_bytes")), number(r.get("used_bytes")),
+                  number(r.get("iops")), number(r.get("latency_us")),
+                  number(r.get("bandwidth_kBps")))
+            for index, r in rows.items()]
+
+
+def judge_usage(obj, options, noun):
+    """(items, metrics, brief) of one pool or container."""
+    name = clean(obj.name)
+    usage = Thresholds(options.warning, options.critical)
+    latency = thresholds(options, "latency")
+    items, metrics = [], []
+    pct = obj.percent
+    if pct is None:
+        items.append(Item(State.UNKNOWN, "%s %s: capacity or usage not served" % (noun, name),
+                          brief="usage unknown"))
+    else:
+        state = usage.evaluate(pct)
+        items.append(Item(state, "%s %s: %.1f%% used (%s of %s)" % (
+            noun, name, pct, size(obj.used), size(obj.total)), brief="%.1f%% used" % pct))
+    metrics.append(Metric("storage.usage.percentage", None if pct is None else round(pct, 2),
+                          "%", usage.warning, usage.critical, 0, 100, instance=obj.name))
+    metrics.append(Metric("storage.used.bytes", obj.used, "B", minimum=0, maximum=obj.total,
+                          instance=obj.name))
+    if obj.latency_us is not None:
+        state = latency.evaluate(obj.latency_us)
+        items.append(Item(state, "%s %s: average IO latency %s" % (
+            noun, name, latency_words(obj.latency_us)),
+            brief="latency %s" % latency_words(obj.latency_us)))
+    metrics.append(Metric("io.latency.microseconds", obj.latency_us, "us", latency.warning,
+                          latency.critical, 0, instance=obj.name))
+    metrics.append(Metric("io.operations.persecond", obj.iops, "", minimum=0,
+                          instance=obj.name))
+    brief = "%.1f%% used" % pct if pct is not None else "usage unknown"
+    return items, metrics, brief
