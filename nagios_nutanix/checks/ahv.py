@@ -247,6 +247,8 @@ def node_verdict(node, model, options):
         ok_words.append("host %s" % clean(node.state))
     if node.connected and not lacks_flags:
         ok_words.append("connected to Acropolis")
+    elif node.connected is False and in_maintenance:
+        ok_words.append("disconnected from Acropolis")
     if LACKS_UTILIZATION not in model.lacks:
         for what, value, warn, crit, metric in (
                 ("CPU", node.cpu_percent, options.warning_cpu, options.critical_cpu,
@@ -312,12 +314,16 @@ def evaluate(model, options):
                           % clean(model.alerts_reason), brief="host alerts unknown ("
                           "alerts unreadable)"))
     ok = ["%d AHV host%s" % (len(nodes), "" if len(nodes) == 1 else "s")]
+    # Only what holds for every node: a disconnection softened by maintenance is named.
+    away = [clean(n.name) for n in nodes if n.connected is False]
     if LACKS_HOST_FLAGS not in model.lacks:
-        ok[0] += " NORMAL and connected to Acropolis"
+        ok[0] += " NORMAL" + ("" if away else " and connected to Acropolis")
     for words in ("entering maintenance mode", "in maintenance mode"):
         resting = [clean(n.name) for n in nodes if _maintenance_words(n) == words]
         if resting:
             ok.append("%s %s" % (", ".join(resting), words))
+    if away and LACKS_HOST_FLAGS not in model.lacks:
+        ok.append("%s disconnected from Acropolis" % ", ".join(away))
     if LACKS_UTILIZATION not in model.lacks:
         cpu = [n.cpu_percent for n in nodes if n.cpu_percent is not None]
         memory = [n.memory_percent for n in nodes if n.memory_percent is not None]

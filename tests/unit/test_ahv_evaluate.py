@@ -168,11 +168,11 @@ def test_maintenance_is_stated_and_ok_by_default():
     result = evaluate(model(nodes), options())
     assert result.state == State.OK
     assert first(result).split(" | ")[0] == (
-        "OK - PROD-A: 4 AHV hosts NORMAL and connected to Acropolis, node-02 in maintenance "
-        "mode, CPU up to 24.0%, memory up to 44.0%, vCPU:pCPU 0.50 cluster-wide")
+        "OK - PROD-A: 4 AHV hosts NORMAL, node-02 in maintenance mode, node-02 disconnected "
+        "from Acropolis, CPU up to 24.0%, memory up to 44.0%, vCPU:pCPU 0.50 cluster-wide")
     one = evaluate(model(nodes), options(filter_name="node-02"))
     assert first(one).startswith("OK - PROD-A/node-02: in maintenance mode, reboot pending, "
-                                 "host NORMAL, CPU 22.0%")
+                                 "host NORMAL, disconnected from Acropolis, CPU 22.0%")
 
 
 def test_maintenance_state_warning_raises_maintenance_and_what_it_softened():
