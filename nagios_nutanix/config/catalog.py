@@ -1,0 +1,233 @@
+"""What generated monitoring configuration needs to know about each check, read from its
+declaration (CheckSpec) and the command line built from it. Nothing here names a check: a check
+registered later is picked up as it is.
+
+Macros are named once, here, and used by every output format:
+- host macros: how to reach Prism or the SNMP agent (`NTNX_*`), and the options of a check that
+  describe the host rather than the service (FILTERNAME, the node a node host stands for);
+- service macros: `WARNING`/`CRITICAL` for a check's -w/-c, the other options a declaration
+  gives a macro (e.g. `WARNINGCPU`), and `EXTRAOPTIONS` for anything else.
+"""
+
+import re
+
+from ..checks import all_specs
+from ..nodes import FILTER_OPTIONS
+from ..plugin.options import build_parser
+from ..plugin.perfdata import format_number
+
+# Options whose value belongs to the host: the node a node host stands for.
+HOST_OPTION_MACROS = tuple(option.macro for option in FILTER_OPTIONS)
+# Command-line options that are the plugin's business, not configuration.
+NOT_CONFIGURED = ("help", "version", "verbose", "output", "discover")
+
+
+class Macro:
+    """One custom macro: its name, the option it feeds, its default and what it means.
+
+    `raw` macros are pasted into the command line unquoted (extra options, flags).
+    """
+
+    __slots__ = ("name", "flag", "description", "default", "password", "raw")
+
+    def __init__(self, name, flag, description, default="", password=False, raw=False):
+        self.name = name
+        self.flag = flag
+        self.description = description
+        self.default = default
+        self.password = password
+        self.raw = raw
+
+    def argument(self, kind):
+        """The command-line text for a HOST or SERVICE macro: `--flag='$_HOSTNAME$'`."""
+        reference = "$_%s%s$" % (kind, self.name)
+        if self.raw:
+            return reference
+        return "%s='%s'" % (self.flag, reference)
+
+    def __repr__(self):
+        return "Macro(%r)" % self.name
+
+
+# How a host reaches what a check asks, per protocol (CheckSpec.protocol). Each flag is checked
+# against the real command line of every check in tests/unit/test_templates_catalog.py.
+CONNECTION = {
+    "prism": (
+        Macro("NTNX_PRISM", "--hostname", "Prism Element VIP or Prism Central address"),
+        Macro("NTNX_PORT", "--port", "Prism HTTPS port", "9440"),
+        Macro("NTNX_AUTH_FILE", "--auth-file", "file of 'username = ...' and 'password = ...' "
+              "lines, mode 0600, readable by the monitoring user"),
+        Macro("NTNX_USERNAME", "--username", "Prism user, when there is no auth file"),
+        Macro("NTNX_PASSWORD", "--password", "Prism password, when there is no auth file",
+              password=True),
+        Macro("NTNX_CLUSTER", "--cluster", "the cluster's name when the address is Prism "
+              "Central"),
+        Macro("NTNX_CA_FILE", "--ca-file", "CA bundle that signed the Prism certificate"),
+        Macro("NTNX_EXTRAOPTIONS", None, "more common options for every check of the host, "
+              "e.g. --insecure or -t 20", raw=True),
+    ),
+    "snmp": (
+        Macro("NTNX_SNMP_ADDRESS", "--hostname", "SNMP agent: a CVM or the cluster VIP for "
+              "NUTANIX-MIB"),
+        Macro("NTNX_SNMP_PORT", "--snmp-port", "UDP port of the SNMP agent", "161"),
+        Macro("NTNX_SNMP_VERSION", "--snmp-version", "SNMP version, 2c or 3", "2c"),
+        Macro("NTNX_SNMP_AUTH_FILE", "--auth-file", "file of 'community = ...' (v2c) or "
+              "'snmp_user = ...', 'auth_password = ...', 'priv_password = ...' (v3) lines, "
+              "mode 0600"),
+        Macro("NTNX_SNMP_COMMUNITY", "--community", "SNMP v2c community, when there is no auth "
+              "file", password=True),
+        Macro("NTNX_SNMP_USER", "--snmp-user", "SNMP v3 user, when there is no auth file"),
+        Macro("NTNX_SNMP_EXTRAOPTIONS", None, "more SNMP options for every check of the host, "
+              "e.g. --security-level authPriv --auth-protocol SHA-256", raw=True),
+    ),
+}
+
+EXTRAOPTIONS = Macro("EXTRAOPTIONS", None, "more options of this check, e.g. -v", raw=True)
+
+
+def macro_default(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, (int, float)):
+        return format_number(value)
+    return str(value)
+
+
+def anchor(heading):
+    """The anchor a Markdown renderer (GitHub's rules) gives a heading."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return text.replace(" ", "-")
+
+
+def service_name(check_name):
+    """`cvm` -> `Nutanix-Cvm`, `snmp-cluster` -> `Nutanix-Snmp-Cluster`."""
+    return "Nutanix-" + "-".join(part.capitalize() for part in re.split(r"[-_]", check_name))
+
+
+def title_words(check_name):
+    """`snmp-cluster` -> `Snmp-Cluster` (Centreon template names)."""
+    return "-".join(part.capitalize() for part in re.split(r"[-_]", check_name))
+
+
+def option_help(option):
+    """An Option's help as --help shows it (argparse's %(default)s expanded)."""
+    text = option.help or ""
+    if "%(" in text:
+        try:
+            text = text % {"default": option.default, "metavar": option.metavar,
+                           "choices": option.choices}
+        except (KeyError, TypeError, ValueError):
+            pass
+    return " ".join(text.replace("%%", "%").split())
+
+
+def _help(action):
+    text = action.help or ""
+    if "%(" in text:
+        try:
+            text = text % dict(vars(action), prog="")
+        except (KeyError, TypeError, ValueError):
+            pass
+    return " ".join(text.replace("%%", "%").split())
+
+
+class Argument:
+    """One option of a check's command line (for Icinga 2 CheckCommand arguments)."""
+
+    __slots__ = ("flag", "dest", "description", "is_flag", "repeat", "required")
+
+    def __init__(self, flag, dest, description, is_flag, repeat, required):
+        self.flag = flag
+        self.dest = dest
+        self.description = description
+        self.is_flag = is_flag
+        self.repeat = repeat
+        self.required = required
+
+    @property
+    def variable(self):
+        return "nutanix_" + self.dest
+
+
+class Check:
+    """A check as configuration sees it."""
+
+    def __init__(self, spec):
+        self.spec = spec
+        self.name = spec.name
+        self.title = spec.title
+        self.scope = spec.scope
+        self.sources = tuple(spec.sources)
+        self.protocol = getattr(spec, "protocol", "prism") or "prism"
+        self.command = "check_nutanix_%s" % spec.name
+        self.service = service_name(spec.name)
+        self.words = title_words(spec.name)
+        self.anchor = anchor(spec.name)  # the runbook's section is headed by the check name
+        self.family = "Snmp" if self.protocol == "snmp" else "Api"
+        self.host_macros = list(CONNECTION[self.protocol])
+        self.service_macros = []
+        if spec.main_metric:
+            self.service_macros.append(Macro(
+                "WARNING", "--warning", "warning range for %s (empty: none)" % spec.main_metric,
+                macro_default(spec.default_warning)))
+            self.service_macros.append(Macro(
+                "CRITICAL", "--critical", "critical range for %s (empty: none)"
+                % spec.main_metric, macro_default(spec.default_critical)))
+        for option in spec.options:
+            if not option.macro:
+                continue
+            flag = max(option.flags, key=len)
+            macro = Macro(option.macro, flag, option_help(option),
+                          macro_default(option.default), raw=option.type == "flag")
+            if option.macro in HOST_OPTION_MACROS:
+                self.host_macros.append(macro)
+            else:
+                self.service_macros.append(macro)
+        self.service_macros.append(EXTRAOPTIONS)
+
+    def command_arguments(self):
+        """Nagios/Centreon command-line arguments, host macros first."""
+        args = [m.argument("HOST") for m in self.host_macros if not m.raw]
+        args += [m.argument("SERVICE") for m in self.service_macros if not m.raw]
+        args += [m.argument("HOST") for m in self.host_macros if m.raw]
+        args += [m.argument("SERVICE") for m in self.service_macros if m.raw]
+        return " ".join(args)
+
+    def arguments(self):
+        """Every configurable option of the check's real command line (Icinga 2)."""
+        out = []
+        for action in build_parser(self.spec, self.command)._actions:
+            if not action.option_strings or action.dest in NOT_CONFIGURED:
+                continue
+            flag = max(action.option_strings, key=len)
+            out.append(Argument(
+                flag, action.dest, _help(action), is_flag=action.nargs == 0,
+                repeat=type(action).__name__ == "_AppendAction",
+                required=action.dest == "hostname"))
+        return out
+
+    def metrics(self):
+        return list(self.spec.metrics)
+
+    def runbook(self):
+        return list(self.spec.alerts)
+
+
+def checks(specs=None):
+    """Every registered check, in registry order."""
+    return [Check(spec) for spec in (all_specs() if specs is None else specs)]
+
+
+def host_macros(selected, protocol=None):
+    """The host macros of several checks, each once, in first-seen order."""
+    seen, out = set(), []
+    for check in selected:
+        if protocol and check.protocol != protocol:
+            continue
+        for macro in check.host_macros:
+            if macro.name not in seen:
+                seen.add(macro.name)
+                out.append(macro)
+    return out
