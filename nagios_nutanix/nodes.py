@@ -113,13 +113,14 @@ class NodeVerdict:
 
 
 def node_result(cluster_name, verdicts, filtered, ok_summary, extra=(), metrics=(), info=(),
-                notes=(), shown=4):
+                notes=(), shown=4, noun="nodes"):
     """One Result over per-node verdicts.
 
     One node chosen by a filter: the scope is `CLUSTER/node`, the node's items are the result's.
     Several nodes: the first line counts the nodes in trouble and names the worst `shown` of
     them, each node's items go to the long output prefixed with its name. `extra` items concern
-    the cluster rather than one node (e.g. alerts could not be read).
+    the cluster rather than one node (e.g. alerts could not be read). `noun` names what the
+    verdicts are about in the first line ("nodes", "CVMs", "containers").
     """
     extra = list(extra)
     all_metrics = [m for v in verdicts for m in v.metrics] + list(metrics)
@@ -140,7 +141,7 @@ def node_result(cluster_name, verdicts, filtered, ok_summary, extra=(), metrics=
         words = ", ".join("%s (%s)" % (clean(v.name), v.brief()) for v in troubled[:shown])
         if len(troubled) > shown:
             words += " and %d more" % (len(troubled) - shown)
-        summary = "%d of %d nodes in trouble: %s" % (len(troubled), len(verdicts), words)
+        summary = "%d of %d %s in trouble: %s" % (len(troubled), len(verdicts), noun, words)
         worries = [clean(i.brief) for i in extra if i.state != State.OK and i.brief]
         if worries:
             summary = "; ".join(worries + [summary])

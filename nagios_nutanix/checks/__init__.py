@@ -14,6 +14,12 @@ CHECKS = {
     "cvm": "nagios_nutanix.checks.cvm",
     "disks": "nagios_nutanix.checks.disks",
     "snmp-cluster": "nagios_nutanix.checks.snmp_cluster",
+    "snmp-nodes": "nagios_nutanix.checks.snmp_nodes",
+    "snmp-cvm": "nagios_nutanix.checks.snmp_cvm",
+    "snmp-disks": "nagios_nutanix.checks.snmp_disks",
+    "snmp-containers": "nagios_nutanix.checks.snmp_containers",
+    "snmp-pools": "nagios_nutanix.checks.snmp_pools",
+    "snmp-ahv": "nagios_nutanix.checks.snmp_ahv",
 }
 
 

@@ -23,6 +23,31 @@ def latency_words(microseconds):
     return "%d us" % microseconds
 
 
+def filter_options(by):
+    """--filter-name / --filter-name-regex (the nodes.py matcher) with SNMP's own words: an
+    agent's tables only know some of a node's names."""
+    return (
+        Option(("--filter-name",), "the one to check, by %s; exact, case-insensitive "
+               "(default: all)" % by, metavar="NAME", macro="FILTERNAME"),
+        Option(("--filter-name-regex",), "the ones whose %s matches this regular expression "
+               "as a whole, case-insensitive" % by, metavar="PATTERN",
+               macro="FILTERNAME_REGEX"),
+    )
+
+
+def filtered(options):
+    return bool(getattr(options, "filter_name", None)
+                or getattr(options, "filter_name_regex", None))
+
+
+def folded(items, ok_text):
+    """A sound object's items as one line (so 16 nodes fit the 8 KB output); an object in
+    trouble keeps every line."""
+    if ok_text and items and all(i.state == State.OK for i in items):
+        return [Item(State.OK, ok_text)]
+    return items
+
+
 def threshold_options(key, what, unit, warning=None, critical=None, macro=None):
     """--warning-KEY / --critical-KEY range options for one more metric of a check."""
     macro = macro or key.upper().replace("-", "_")
@@ -239,30 +264,88 @@ def usage_rows(rows):
 
 def judge_usage(obj, options, noun):
     """(items, metrics, brief) of one pool or container."""
-    name = clean(obj.name)
     usage = Thresholds(options.warning, options.critical)
     latency = thresholds(options, "latency")
     items, metrics = [], []
     pct = obj.percent
     if pct is None:
-        items.append(Item(State.UNKNOWN, "%s %s: capacity or usage not served" % (noun, name),
+        items.append(Item(State.UNKNOWN, "capacity or usage not served",
                           brief="usage unknown"))
     else:
         state = usage.evaluate(pct)
-        items.append(Item(state, "%s %s: %.1f%% used (%s of %s)" % (
-            noun, name, pct, size(obj.used), size(obj.total)), brief="%.1f%% used" % pct))
+        items.append(Item(state, "%.1f%% used (%s of %s)" % (
+            pct, size(obj.used), size(obj.total)), brief="%.1f%% used" % pct))
     metrics.append(Metric("storage.usage.percentage", None if pct is None else round(pct, 2),
                           "%", usage.warning, usage.critical, 0, 100, instance=obj.name))
     metrics.append(Metric("storage.used.bytes", obj.used, "B", minimum=0, maximum=obj.total,
                           instance=obj.name))
     if obj.latency_us is not None:
         state = latency.evaluate(obj.latency_us)
-        items.append(Item(state, "%s %s: average IO latency %s" % (
-            noun, name, latency_words(obj.latency_us)),
-            brief="latency %s" % latency_words(obj.latency_us)))
+        items.append(Item(state, "average IO latency %s" % latency_words(obj.latency_us),
+                          brief="latency %s" % latency_words(obj.latency_us)))
     metrics.append(Metric("io.latency.microseconds", obj.latency_us, "us", latency.warning,
                           latency.critical, 0, instance=obj.name))
     metrics.append(Metric("io.operations.persecond", obj.iops, "", minimum=0,
                           instance=obj.name))
     brief = "%.1f%% used" % pct if pct is not None else "usage unknown"
     return items, metrics, brief
+
+
+def collect_usage(context, table, noun):
+    """(cluster, [Usage] kept by --filter-name, filtered) of the pool or container table."""
+    from ..nodes import select
+
+    agent = open_cvm_agent(context)
+    try:
+        rows = usage_rows(agent.table(table))
+        cluster = cluster_name(agent)
+    finally:
+        agent.close()
+    chosen = select(rows, context.options, lambda u: [u.name, u.id],
+                    "cluster %s (%s)" % (clean(cluster), table.name), what=noun)
+    return cluster, chosen, filtered(context.options), agent.target.host
+
+
+def evaluate_usage(model, options, noun, plural):
+    """The node-scoped result shape over pools or containers: one verdict each."""
+    from ..nodes import NodeVerdict, node_result
+
+    cluster, objects, is_filtered, agent = model
+    verdicts = []
+    for obj in objects:
+        items, metrics, brief = judge_usage(obj, options, noun)
+        verdicts.append(NodeVerdict(clean(obj.name), items, metrics, brief))
+    pcts = [o.percent for o in objects if o.percent is not None]
+    ok = "%d %s" % (len(objects), plural)
+    if pcts:
+        ok += ", the fullest %.1f%% used" % max(pcts)
+    return node_result(clean(cluster), verdicts, is_filtered, ok, noun=plural,
+                       notes=["source: NUTANIX-MIB on %s" % agent])
+
+
+def usage_alerts(noun, plural):
+    return (
+        Alert("WARNING", "a %s at or above -w (default 80 %%) used" % noun,
+              "Free space in it (old snapshots, unused VMs or vDisks) or extend it; at -c "
+              "(default 90 %%, CRITICAL) writes are close to failing and the cluster may "
+              "not rebuild after a node loss."),
+        Alert("WARNING", "a %s's latency outside --warning-latency/--critical-latency" % noun,
+              "Look at Prism > Analysis for the VMs driving the IO."),
+        SNMP_UNKNOWN_ALERT,
+        Alert("UNKNOWN", "--filter-name matches no %s" % noun,
+              "The line lists the %s the agent knows." % plural),
+    )
+
+
+def usage_metrics(per):
+    from .spec import MetricSpec
+
+    return (
+        MetricSpec("storage.usage.percentage", "%", "used / total capacity; -w/-c apply",
+                   per_instance=per, minimum=0, maximum=100),
+        MetricSpec("storage.used.bytes", "B", "used bytes; max is the capacity",
+                   per_instance=per, minimum=0),
+        MetricSpec("io.latency.microseconds", "us", "average IO latency", per_instance=per,
+                   minimum=0),
+        MetricSpec("io.operations.persecond", "", "IOPS", per_instance=per, minimum=0),
+    )

@@ -237,6 +237,9 @@ class Agent:
 
         if oid.startswith(NUTANIX + "."):
             return ": is -H a CVM or the cluster VIP with SNMP enabled in Prism?"
+        if oid.startswith(("1.3.6.1.2.1.25.", "1.3.6.1.4.1.2021.")):
+            return (": is -H the AHV host, with an agent serving HOST-RESOURCES-MIB and "
+                    "UCD-SNMP-MIB?")
         return ""
 
     def walk(self, columns, what):
