@@ -1,5 +1,7 @@
 """`check_nutanix_alerts` against the emulator: exit code, exact first line, perfdata."""
 
+import re
+
 import pytest
 
 PERF = "'alerts.%s.count'=%d;;;0"
@@ -7,6 +9,11 @@ NTP = "CVM time not synchronized with any external servers."
 DISK = "Data Disk Space Usage High."
 NGT = "Nutanix Guest Tools Agent Is Not Reachable On The VM."
 SNAP = "Application-consistent Snapshot Not Taken For The VM."
+def aged(line):
+    """The line with its ages blurred: the emulator's clock started with the test session."""
+    return re.sub(r"(last|first) \d+[dhm]\w* ago", r"\1 ... ago", line)
+
+
 STORM = ("CRITICAL - PROD-A: 1 critical, 2520 warning alerts: Stargate Temporarily Down. "
          "(node-03); %s (x1620); %s (x900)" % (NGT, SNAP))
 
@@ -78,14 +85,14 @@ def test_scenario(emulators, run_check, scenario, args, code, first, perf):
 
 def test_long_output_renders_messages_worst_first(emulators, run_check):
     run = run_check(emulators("ncc-failures"), check="alerts")
-    assert run.lines[1] == (
+    assert aged(run.lines[1]) == (
         "[CRITICAL] Data Disk Space Usage High. on node-02 disk S006102NW0016 - Disk space "
         "usage for /home/nutanix/data/stargate-storage/disks/S006102NW0016 on CVM 10.10.1.22 "
-        "is 96%, above the critical threshold of 90%. [A1005, last 35m ago]")
-    assert run.lines[3].startswith(
+        "is 96%, above the critical threshold of 90%. [A1005, last ... ago]")
+    assert aged(run.lines[3]).startswith(
         "[WARNING] %s x2 on node-02, node-04 - The CVM is not synchronizing time with any "
         "external servers. NTP leader is not synchronizing to an external NTP server [A3026, "
-        "last 4h ago, first 4h05m ago]" % NTP)
+        "last ... ago, first ... ago]" % NTP)
     assert run.lines[4].startswith("[OK] Pre-Expiry License Alert - Detailed license expiry "
                                    "info: LIC-10001")
     assert run.lines[-1] == "(1 acknowledged alert not counted; --include-acknowledged counts it)"
