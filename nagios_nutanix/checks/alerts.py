@@ -131,8 +131,8 @@ def node_index(inventory):
 
 
 def where(alert, index, cluster):
-    """What the alert is about in a few words: `node-03`, `node-02 disk S1234`, `app-0042`;
-    "" for the cluster itself."""
+    """What the alert is about in a few words: `node-03`, `node-02 disk S1234`, `node-02 CVM`,
+    `app-0042`; "" for the cluster itself."""
     def node_of(*names):
         for name in names:
             if name and str(name).casefold() in index:
@@ -151,11 +151,12 @@ def where(alert, index, cluster):
             node = node or node_of(alert.node_uuid, alert.context.get("node_serial"))
             return "%s disk %s" % (node, serial) if node else "disk %s" % serial
         if node:
-            return node
+            return "%s CVM" % node if kind == "vm" else node  # a VM of the node's is its CVM
         if name:
             return str(name)
         fallback = fallback or str(uuid or "")
-    node = node_of(alert.node_uuid, alert.context.get("node_serial"),
+    node = node_of(alert.node_uuid, alert.context.get("node_uuid"),
+                   alert.context.get("node_serial"),
                    alert.context.get("cvm_ip"), alert.context.get("host_ip"))
     return node or fallback
 
