@@ -137,7 +137,7 @@ def nagios_view(view):
     for host in view.hosts:
         uses = ["nutanix-%s-%s" % (host.role, f.lower()) for f in host.families]
         host.nagios_use = ",".join(uses or ["nutanix-%s" % host.role])
-        defaults = {m.name: m.default for m in catalog.host_macros(host.checks)}
+        defaults = {m.name: m.default for m in catalog.host_macros(host.candidates)}
         host.nagios_macros = [(m, v) for m, v in host.macros if v != defaults.get(m.name, "")]
         host.nagios_groups = ["HG-Cluster-%s" % host.cluster.host_name] + [
             nagios_group(host.role, s) for s in host.sources]
@@ -300,20 +300,26 @@ def centreon_view(view):
             "host_templates": [t["name"] for t in host_templates if check in t["checks"]]})
     for host in view.hosts:
         names = []
-        for check in host.checks:
+        for check in host.candidates:
             for source in check.sources:
                 if source in host.sources:
                     name = template_of.get((host.role, check.family, source))
                     if name and name not in names:
                         names.append(name)
         host.centreon_templates = names
-        excluded = [c for c in view.checks if c.scope == host.role and c not in host.checks
-                    and any(t in names for t in
-                            [template_of.get((host.role, c.family, s)) for s in c.sources])]
-        host.centreon_excluded = [c.service for c in excluded]
-        defaults = {m.name: m.default for m in catalog.host_macros(host.checks)}
+        # The templates bring every check of their kind: delete the ones the cluster excludes.
+        brought = [t for t in host_templates if t["name"] in names]
+        host.centreon_excluded = [c.service for c in view.checks if c not in host.checks and
+                                  any(c in t["checks"] for t in brought)]
+        defaults = {m.name: m.default for m in catalog.host_macros(host.candidates)}
         host.centreon_macros = [(m, v) for m, v in host.macros
                                 if v != defaults.get(m.name, "")]
+        reference = host.cluster.credentials["password_macro"]
+        if reference and "NTNX_PASSWORD" in defaults:  # Centreon keeps the password itself
+            host.centreon_macros.append((catalog.Macro(
+                "NTNX_PASSWORD", "--password", "Prism password of %s: set it here (the "
+                "inventory calls it %s)" % (host.cluster.credentials["username"], reference),
+                password=True), ""))
         host.centreon_poller = host.cluster.poller or settings["poller"]
     return {"settings": settings, "commands": commands, "host_templates": host_templates,
             "service_templates": service_templates}
@@ -425,6 +431,7 @@ def logicmonitor_view(view):
                                        "linuxScript": script,
                                        "linuxCmdline": args + " --output logicmonitor"},
                 "dataPoints": [{
+                    "name": p["name"], "type": 2,  # 2: gauge
                     "postProcessorMethod": "namevalue",
                     "postProcessorParam": "##WILDVALUE##.%s" % p["name"],
                     "description": p["description"], "alertExpr": p["alert"],

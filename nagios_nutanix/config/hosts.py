@@ -6,11 +6,9 @@ from .catalog import host_macros
 ROLE_WORDS = {"cluster": "Cluster", "node": "Node"}
 
 
-def binds(check, cluster):
-    """Whether a check runs for a cluster's hosts: a Prism check when the cluster's Prism
+def fits(check, cluster):
+    """Whether a check can run for a cluster's hosts: a Prism check when the cluster's Prism
     (Element or Central) is one of its sources, an SNMP check when the cluster has SNMP."""
-    if check.name in cluster.exclude_checks:
-        return False
     if check.protocol == "snmp":
         return cluster.snmp is not None
     return cluster.source in check.sources
@@ -34,14 +32,15 @@ class Host:
         self.alias = alias
         self.address = address
         self.node = node
-        self.checks = []
+        self.checks = []  # what runs here
+        self.candidates = []  # what could run here, before the cluster's exclude_checks
         self.sources = []
         self.macros = []  # (Macro, value)
 
     @property
     def families(self):
         seen = []
-        for check in self.checks:
+        for check in self.candidates:
             if check.family not in seen:
                 seen.append(check.family)
         return seen
@@ -100,10 +99,11 @@ def build(inventory, checks):
                 cluster, "node", cluster.node_host(node), "%s (node of %s)" % (
                     node.name, cluster.name), node.address or cluster.prism, node))
         for host in members:
-            host.checks = [c for c in checks if c.scope == host.role and binds(c, cluster)]
-            host.sources = source_tags(cluster, host.checks, host.role)
+            host.candidates = [c for c in checks if c.scope == host.role and fits(c, cluster)]
+            host.checks = [c for c in host.candidates if c.name not in cluster.exclude_checks]
+            host.sources = source_tags(cluster, host.candidates, host.role)
             values = dict(_prism_values(cluster), **_snmp_values(cluster, host.node))
             values["FILTERNAME"] = host.node.filter if host.node else ""
-            host.macros = [(m, values.get(m.name, "")) for m in host_macros(host.checks)]
+            host.macros = [(m, values.get(m.name, "")) for m in host_macros(host.candidates)]
         hosts.extend(members)
     return hosts

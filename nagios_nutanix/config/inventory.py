@@ -248,12 +248,9 @@ def _node(raw, where):
 
 
 def _merge(defaults, raw):
-    merged = dict(defaults)
-    for key, value in raw.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            value = dict(merged[key], **value)
-        merged[key] = value
-    return merged
+    """A cluster's settings over the defaults; a mapping (credentials, snmp) replaces the
+    default one whole, so a cluster's own user never inherits the default auth file."""
+    return dict(defaults, **raw)
 
 
 def parse(doc, path="inventory"):
