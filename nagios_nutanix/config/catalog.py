@@ -28,19 +28,21 @@ class Macro:
     `raw` macros are pasted into the command line unquoted (extra options, flags).
     """
 
-    __slots__ = ("name", "flag", "description", "default", "password", "raw")
+    __slots__ = ("name", "flag", "description", "default", "password", "raw", "builtin")
 
-    def __init__(self, name, flag, description, default="", password=False, raw=False):
+    def __init__(self, name, flag, description, default="", password=False, raw=False,
+                 builtin=False):
         self.name = name
         self.flag = flag
         self.description = description
         self.default = default
         self.password = password
         self.raw = raw
+        self.builtin = builtin  # a standard macro of the engine ($HOSTADDRESS$), not custom
 
     def argument(self, kind):
         """The command-line text for a HOST or SERVICE macro: `--flag='$_HOSTNAME$'`."""
-        reference = "$_%s%s$" % (kind, self.name)
+        reference = "$%s$" % self.name if self.builtin else "$_%s%s$" % (kind, self.name)
         if self.raw:
             return reference
         return "%s='%s'" % (self.flag, reference)
@@ -81,6 +83,12 @@ CONNECTION = {
               "e.g. --security-level authPriv --auth-protocol SHA-256", raw=True),
     ),
 }
+
+# MIBs served by the Nutanix agent of the CVMs (cluster-wide tables; FILTERNAME picks a node's
+# rows). Any other MIB of an SNMP check is the host's own agent: -H is the host's address.
+CLUSTER_AGENT_MIBS = ("NUTANIX-MIB",)
+HOST_ADDRESS = Macro("HOSTADDRESS", "--hostname", "the host's own SNMP agent (its address)",
+                     builtin=True)
 
 EXTRAOPTIONS = Macro("EXTRAOPTIONS", None, "more options of this check, e.g. -v", raw=True)
 
@@ -167,6 +175,8 @@ class Check:
         self.anchor = anchor(spec.name)  # the runbook's section is headed by the check name
         self.family = "Snmp" if self.protocol == "snmp" else "Api"
         self.host_macros = list(CONNECTION[self.protocol])
+        if self.protocol == "snmp" and not any(s in CLUSTER_AGENT_MIBS for s in self.sources):
+            self.host_macros[0] = HOST_ADDRESS  # e.g. HOST-RESOURCES-MIB of the AHV host
         self.service_macros = []
         if spec.main_metric:
             self.service_macros.append(Macro(
@@ -221,13 +231,13 @@ def checks(specs=None):
 
 
 def host_macros(selected, protocol=None):
-    """The host macros of several checks, each once, in first-seen order."""
+    """The custom host macros of several checks, each once, in first-seen order."""
     seen, out = set(), []
     for check in selected:
         if protocol and check.protocol != protocol:
             continue
         for macro in check.host_macros:
-            if macro.name not in seen:
+            if macro.name not in seen and not macro.builtin:
                 seen.add(macro.name)
                 out.append(macro)
     return out

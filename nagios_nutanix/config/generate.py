@@ -223,9 +223,13 @@ def icinga2_view(view):
     commands = []
     for check in view.checks:
         arguments = []
+        own_agent = any(m.builtin for m in check.host_macros)  # SNMP agent of the host
         for arg in check.arguments():
+            variable = icinga_variable(check.protocol, arg.dest, snmp_dests)
+            if own_agent and arg.dest == "hostname":
+                variable = "address"
             arguments.append({"flag": arg.flag, "description": arg.description,
-                              "variable": icinga_variable(check.protocol, arg.dest, snmp_dests),
+                              "variable": variable,
                               "is_flag": arg.is_flag, "repeat": arg.repeat,
                               "required": arg.required})
         commands.append({"check": check, "name": "nutanix_" + check.name.replace("-", "_"),
@@ -248,7 +252,9 @@ def icinga2_view(view):
         host.icinga_vars = variables
         host.icinga_zone = host.cluster.poller
     zones = sorted({c.poller for c in view.clusters if c.poller} - {settings["parent_zone"]})
-    return {"settings": settings, "commands": commands, "zones": zones}
+    bound = view.checks_with_hosts()  # an apply rule that matches nothing is a warning
+    return {"settings": settings, "commands": commands, "zones": zones,
+            "services": [c for c in commands if c["check"] in bound]}
 
 
 def render_icinga2(env, view, standalone, output):
@@ -392,7 +398,11 @@ def logicmonitor_view(view):
                 "description": "%s%s%s" % (
                     metric.description, " (%s)" % unit if unit else "",
                     "; per %s" % metric.per_instance if metric.per_instance else "")})
-        if check.protocol == "snmp":
+        if check.protocol == "snmp" and any(m.builtin for m in check.host_macros):
+            args = ("-H ##SYSTEM.HOSTNAME## --snmp-version ##NUTANIX.SNMP.VERSION## "
+                    "--auth-file ##NUTANIX.SNMP.AUTHFILE##")
+            applies = "nutanix.snmp.host"  # a device per host with its own agent (AHV)
+        elif check.protocol == "snmp":
             args = ("-H ##NUTANIX.SNMP.ADDRESS## --snmp-version ##NUTANIX.SNMP.VERSION## "
                     "--auth-file ##NUTANIX.SNMP.AUTHFILE##")
             applies = "nutanix.snmp.address"
@@ -481,6 +491,10 @@ def write(files, output):
         os.replace(temporary, path)
 
 
+def _count(number, word):
+    return "%d %s%s" % (number, word, "" if number == 1 else "s")
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="nutanix-templates",
@@ -544,9 +558,10 @@ def main(argv=None, stdout=None, stderr=None):
         stderr.write("nutanix-templates: %s\n" % exc)
         return 2
     nodes = sum(len(c.nodes) for c in inventory.clusters)
-    stdout.write("wrote %d files to %s: %d clusters, %d nodes%s\n" % (
-        len(files), args.output, len(inventory.clusters), nodes,
-        "; %d clusters left out" % len(failures) if failures else ""))
+    stdout.write("wrote %s to %s: %s, %s%s\n" % (
+        _count(len(files), "file"), args.output, _count(len(inventory.clusters), "cluster"),
+        _count(nodes, "node"), "; %s left out" % _count(len(failures), "cluster")
+        if failures else ""))
     return 1 if failures else 0
 
 

@@ -128,22 +128,36 @@ def discovery_lines(spec, found):
         ("nodes", str(len(found.nodes))), ("source", found.kind)])]
 
 
+def result_lines(spec, result):
+    """The instances a run of the check reports (checks without a Prism inventory, e.g. SNMP):
+    its nodes' verdicts for a node-scoped check, its scope otherwise."""
+    states = getattr(result, "instance_states", None) or {}
+    scope = str(result.scope or "").split("/")[0]
+    if spec.scope == "node" and states:
+        return [discovery_line(name, name, "node of %s" % scope, [("cluster", scope)])
+                for name in states]
+    return [discovery_line(scope, scope, "Nutanix cluster", [("cluster", scope)])]
+
+
 def discover(spec, context, stdout, stderr, alarm):
     """`--discover`: Active Discovery lines on stdout and exit 0, or a reason on stderr and 1."""
     from .errors import PluginError
 
-    if not any(source.startswith("prism") for source in spec.sources):
-        stderr.write("check %s has no Prism source; discover its nodes with a Prism check's "
-                     "DataSource\n" % spec.name)
-        return 1
+    secrets = [getattr(context.options, name, None) for name in
+               ("password", "community", "auth_password", "priv_password")]
     try:
         with alarm:
-            from ..prism import inventory
+            if any(source.startswith("prism") for source in spec.sources):
+                from ..prism import inventory
 
-            found = inventory.collect(context)
+                lines = discovery_lines(spec, inventory.collect(context))
+            else:  # no Prism inventory: the instances a run of the check reports
+                result = spec.evaluate(spec.collect(context), context.options)
+                if not result.scope:
+                    raise PluginError(result.summary)
+                lines = result_lines(spec, result)
     except PluginError as exc:
-        stderr.write("discovery failed: %s\n" % _redact(str(exc), [context.options.password]))
+        stderr.write("discovery failed: %s\n" % _redact(str(exc), secrets))
         return 1
-    text = "\n".join(discovery_lines(spec, found))
-    stdout.write(_redact(text, [context.options.password]) + "\n")
+    stdout.write(_redact("\n".join(lines), secrets) + "\n")
     return 0
