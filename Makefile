@@ -7,7 +7,7 @@ PY      = $(VENV)/bin/python
 # Debian packages the tests need, installed when running as root with apt-get.
 # Packaging: rpm (rpmbuild), lintian, and the distribution Python modules the .deb depends on.
 # SNMP: libsnmp-dev to build easysnmp (Net-SNMP bindings; the pysnmp backend needs nothing).
-DEB_PACKAGES ?= rpm cpio lintian python3-requests python3-yaml python3-jinja2 libsnmp-dev
+DEB_PACKAGES ?= rpm cpio lintian python3-requests python3-yaml python3-jinja2 libsnmp-dev nagios4-core icinga2-bin
 
 .PHONY: demo test venv debs lint docs packages
 
