@@ -1,4 +1,5 @@
-"""The README's main job: every check against the built-in Prism emulator, output shown.
+"""The README's main job: every check against the built-in Prism emulator (and the SNMP
+checks against snmpsim serving the same scenario), output shown.
 
     python -m nagios_nutanix.demo [--scenario NAME ...]
 
@@ -34,6 +35,36 @@ def _runs(spec, emulator):
     return runs
 
 
+def _snmp_runs(spec, agents):
+    """SNMP checks: NUTANIX-MIB ones against each cluster's CVM agent, snmp-ahv against the
+    hosts the scenario's `snmp:` block troubles (node-01 when it names none)."""
+    if agents is None:
+        return []
+    base = ["--snmp-port", str(agents.port)]
+    if "NUTANIX-MIB" in spec.sources:
+        return [["-H", a.address] + base for a in agents.agents if a.role == "cvm"]
+    from .emulator.snmprec import snmp_settings
+
+    named = set()
+    for settings in snmp_settings(agents.world):
+        named.update(settings.get("hosts") or {})
+    hosts = [a for a in agents.agents if a.role == "host" and a.node.name in named]
+    hosts = hosts or [a for a in agents.agents if a.role == "host"][:1]
+    return [["-H", a.address] + base for a in hosts]
+
+
+def _start_snmp(emulator):
+    from .emulator.snmpagents import SnmpAgents, SnmpSimError
+
+    try:
+        agents = SnmpAgents(emulator.world, lifetime=600).start()
+    except (SnmpSimError, OSError) as exc:
+        print("\n(SNMP checks not run: %s)" % exc)
+        return None
+    print("SNMP agents (snmpsim) on %s" % agents.describe())
+    return agents
+
+
 def main(argv=None):
     from .emulator.server import Emulator
     from .emulator.world import scenario_names
@@ -42,7 +73,7 @@ def main(argv=None):
     parser.add_argument("--scenario", action="append",
                         help="scenario to run (repeatable; default: all shipped ones)")
     args = parser.parse_args(argv)
-    env = dict(os.environ, NUTANIX_PASSWORD="Nutanix/4u")
+    env = dict(os.environ, NUTANIX_PASSWORD="Nutanix/4u", NUTANIX_SNMP_COMMUNITY="public")
     worst = 0
     with tempfile.TemporaryDirectory(prefix="nagios-nutanix-demo-") as state:
         for scenario in args.scenario or scenario_names():
@@ -50,13 +81,21 @@ def main(argv=None):
                 print("=" * 78)
                 face = "Central" if emulator.world.kind == "pc" else "Element"
                 print("scenario %s: Prism %s emulator on %s" % (scenario, face, emulator.url))
-                for spec in all_specs():
-                    for extra in _runs(spec, emulator):
-                        argv = [sys.executable, "-m", "nagios_nutanix", spec.name] + extra + [
-                            "--state-dir", os.path.join(state, scenario)]
+                specs = all_specs()
+                snmp = None
+                if any(getattr(s, "protocol", "prism") == "snmp" for s in specs):
+                    snmp = _start_snmp(emulator)
+                for spec in specs:
+                    if getattr(spec, "protocol", "prism") == "snmp":
+                        runs, tail, secret = _snmp_runs(spec, snmp), [], "NUTANIX_SNMP_COMMUNITY"
+                    else:
+                        runs, secret = _runs(spec, emulator), "NUTANIX_PASSWORD"
+                        tail = ["--state-dir", os.path.join(state, scenario)]
+                    for extra in runs:
+                        argv = [sys.executable, "-m", "nagios_nutanix", spec.name] + extra + tail
                         shown = ["check_nutanix", spec.name] + extra
-                        print("\n$ NUTANIX_PASSWORD=... %s" % " ".join(
-                            shlex.quote(a) for a in shown))
+                        print("\n$ %s=... %s" % (secret, " ".join(
+                            shlex.quote(a) for a in shown)))
                         done = subprocess.run(argv, env=env, stdout=subprocess.PIPE,
                                               stderr=subprocess.STDOUT, text=True, timeout=120)
                         print(done.stdout.rstrip())
@@ -64,6 +103,8 @@ def main(argv=None):
                                                  STATE_NAMES.get(done.returncode, "?")))
                         if done.returncode not in STATE_NAMES:
                             worst = 1
+                if snmp is not None:
+                    snmp.stop()
             print()
     return worst
 

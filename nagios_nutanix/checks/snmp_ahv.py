@@ -161,7 +161,7 @@ def evaluate(model, options):
     else:
         items.append(Item(State.UNKNOWN, "memory not served (UCD-SNMP-MIB memTotalReal/"
                           "memAvailReal)", brief="memory unknown"))
-    metrics.append(Metric("memory.usage.percentage", None if used_pct is None
+    metrics.append(Metric("memory.utilization.percentage", None if used_pct is None
                           else round(used_pct, 1), "%", mem_rule.warning, mem_rule.critical,
                           0, 100, instance=name))
     metrics.append(Metric("memory.used.bytes", used, "B", minimum=0,
@@ -214,7 +214,7 @@ SPEC = CheckSpec(
                    per_instance="host", minimum=0),
         MetricSpec("cpu.utilization.percentage", "%", "average hrProcessorLoad",
                    per_instance="host", minimum=0, maximum=100),
-        MetricSpec("memory.usage.percentage", "%", "memory in use (total - free - buffers - "
+        MetricSpec("memory.utilization.percentage", "%", "memory in use (total - free - buffers - "
                    "cache)", per_instance="host", minimum=0, maximum=100),
         MetricSpec("memory.used.bytes", "B", "memory in use; max is the total",
                    per_instance="host", minimum=0),

@@ -68,9 +68,9 @@ def evaluate(model, options):
         items.append(Item(State.UNKNOWN, "storage capacity or usage not served "
                                          "(clusterTotalStorageCapacity/UsedStorageCapacity)"))
     metrics += [
-        Metric("storage.usage.percentage", None if pct is None else round(pct, 2), "%",
+        Metric("cluster.space.usage.percentage", None if pct is None else round(pct, 2), "%",
                usage.warning, usage.critical, 0, 100),
-        Metric("storage.used.bytes", model.used_bytes, "B", minimum=0,
+        Metric("cluster.space.usage.bytes", model.used_bytes, "B", minimum=0,
                maximum=model.total_bytes),
     ]
 
@@ -124,10 +124,10 @@ SPEC = CheckSpec(
                               "microseconds is INFERRED)")
     + threshold_options("iops", "cluster IOPS", ""),
     metrics=(
-        MetricSpec("storage.usage.percentage", "%", "used / total storage capacity; -w/-c "
+        MetricSpec("cluster.space.usage.percentage", "%", "used / total storage capacity; -w/-c "
                    "apply", minimum=0, maximum=100),
-        MetricSpec("storage.used.bytes", "B", "used storage (clusterUsedStorageCapacity); max "
-                   "is the total capacity", minimum=0),
+        MetricSpec("cluster.space.usage.bytes", "B", "used storage "
+                   "(clusterUsedStorageCapacity); max is the total capacity", minimum=0),
         MetricSpec("io.latency.microseconds", "us", "cluster-wide average IO latency "
                    "(clusterLatency)", minimum=0),
         MetricSpec("io.operations.persecond", "", "cluster-wide IOPS (clusterIops)",
@@ -149,7 +149,7 @@ SPEC = CheckSpec(
     ),
     collect=collect,
     evaluate=evaluate,
-    main_metric="storage.usage.percentage",
+    main_metric="cluster.space.usage.percentage",
     default_warning="80",
     default_critical="90",
     notes=(

@@ -224,6 +224,8 @@ def select_cvms(agent, cvms, options, where):
         return list(cvms)
     if not any(keep([n for n in c.names() if n]) for c in cvms):
         attach_hosts(agent, cvms)
+        if not any(c.host for c in cvms):
+            where += " (host names unknown: the agent's VM table names no CVM)"
     return select(cvms, options, lambda c: [n for n in c.names() if n], where, what="CVM")
 
 
@@ -262,7 +264,7 @@ def usage_rows(rows):
             for index, r in rows.items()]
 
 
-def judge_usage(obj, options, noun):
+def judge_usage(obj, options, noun, prefix):
     """(items, metrics, brief) of one pool or container."""
     usage = Thresholds(options.warning, options.critical)
     latency = thresholds(options, "latency")
@@ -275,9 +277,11 @@ def judge_usage(obj, options, noun):
         state = usage.evaluate(pct)
         items.append(Item(state, "%.1f%% used (%s of %s)" % (
             pct, size(obj.used), size(obj.total)), brief="%.1f%% used" % pct))
-    metrics.append(Metric("storage.usage.percentage", None if pct is None else round(pct, 2),
+    metrics.append(Metric(prefix + ".space.usage.percentage",
+                          None if pct is None else round(pct, 2),
                           "%", usage.warning, usage.critical, 0, 100, instance=obj.name))
-    metrics.append(Metric("storage.used.bytes", obj.used, "B", minimum=0, maximum=obj.total,
+    metrics.append(Metric(prefix + ".space.usage.bytes", obj.used, "B", minimum=0,
+                          maximum=obj.total,
                           instance=obj.name))
     if obj.latency_us is not None:
         state = latency.evaluate(obj.latency_us)
@@ -306,18 +310,20 @@ def collect_usage(context, table, noun):
     return cluster, chosen, filtered(context.options), agent.target.host
 
 
-def evaluate_usage(model, options, noun, plural):
+def evaluate_usage(model, options, noun, plural, prefix):
     """The node-scoped result shape over pools or containers: one verdict each."""
     from ..nodes import NodeVerdict, node_result
 
     cluster, objects, is_filtered, agent = model
     verdicts = []
     for obj in objects:
-        items, metrics, brief = judge_usage(obj, options, noun)
+        items, metrics, brief = judge_usage(obj, options, noun, prefix)
         verdicts.append(NodeVerdict(clean(obj.name), items, metrics, brief))
     pcts = [o.percent for o in objects if o.percent is not None]
-    ok = "%d %s" % (len(objects), plural)
-    if pcts:
+    ok = "%d %s" % (len(objects), noun if len(objects) == 1 else plural)
+    if len(pcts) == 1:
+        ok += ", %.1f%% used" % pcts[0]
+    elif pcts:
         ok += ", the fullest %.1f%% used" % max(pcts)
     return node_result(clean(cluster), verdicts, is_filtered, ok, noun=plural,
                        notes=["source: NUTANIX-MIB on %s" % agent])
@@ -337,13 +343,14 @@ def usage_alerts(noun, plural):
     )
 
 
-def usage_metrics(per):
+def usage_metrics(per, prefix):
     from .spec import MetricSpec
 
     return (
-        MetricSpec("storage.usage.percentage", "%", "used / total capacity; -w/-c apply",
+        MetricSpec(prefix + ".space.usage.percentage", "%", "used / total capacity; -w/-c "
+                   "apply",
                    per_instance=per, minimum=0, maximum=100),
-        MetricSpec("storage.used.bytes", "B", "used bytes; max is the capacity",
+        MetricSpec(prefix + ".space.usage.bytes", "B", "used bytes; max is the capacity",
                    per_instance=per, minimum=0),
         MetricSpec("io.latency.microseconds", "us", "average IO latency", per_instance=per,
                    minimum=0),

@@ -18,7 +18,7 @@ def collect(context):
 
 
 def evaluate(model, options):
-    return evaluate_usage(model, options, "container", "containers")
+    return evaluate_usage(model, options, "container", "containers", "container")
 
 
 SPEC = CheckSpec(
@@ -32,11 +32,11 @@ SPEC = CheckSpec(
     sources=("NUTANIX-MIB",),
     options=filter_options("container name or id")
     + threshold_options("latency", "a container's average IO latency", " in microseconds"),
-    metrics=usage_metrics("container"),
+    metrics=usage_metrics("container", "container"),
     alerts=usage_alerts("container", "containers"),
     collect=collect,
     evaluate=evaluate,
-    main_metric="storage.usage.percentage",
+    main_metric="container.space.usage.percentage",
     default_warning="80",
     default_critical="90",
     notes=(

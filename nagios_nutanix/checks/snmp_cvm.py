@@ -89,7 +89,7 @@ def judge(cvm, obsolete):
         down += len(stopped)
     elif obsolete:
         items.append(Item(State.OK, "no %s row for this CVM" % OBSOLETE, source=OBSOLETE))
-    metrics = [Metric("services.down.count", down, "", critical=Range.parse("0"), minimum=0,
+    metrics = [Metric("cvm.services.down.count", down, "", critical=Range.parse("0"), minimum=0,
                       instance=cvm.name)]
     ok = []
     if cvm.status is not None:
@@ -140,7 +140,7 @@ SPEC = CheckSpec(
     sources=("NUTANIX-MIB",),
     options=filter_options("CVM name, CVM id, or the name of the CVM's AHV host"),
     metrics=(
-        MetricSpec("services.down.count", "", "status columns and (obsolete table) services "
+        MetricSpec("cvm.services.down.count", "", "status columns and (obsolete table) services "
                    "that are down; critical above 0", per_instance="CVM", minimum=0),
     ),
     alerts=(

@@ -76,7 +76,7 @@ def judge(h, options):
     metrics = [
         Metric("cpu.utilization.percentage", h.cpu_percent, "%", cpu.warning, cpu.critical, 0,
                100, instance=name),
-        Metric("memory.usage.percentage", h.memory_percent, "%", memory.warning,
+        Metric("memory.utilization.percentage", h.memory_percent, "%", memory.warning,
                memory.critical, 0, 100, instance=name),
         Metric("vms.count", h.vm_count, "", vms.warning, vms.critical, 0, instance=name),
         Metric("io.latency.microseconds", h.latency_us, "us", latency.warning,
@@ -137,7 +137,7 @@ SPEC = CheckSpec(
     metrics=(
         MetricSpec("cpu.utilization.percentage", "%", "hypervisor CPU usage; -w/-c apply",
                    per_instance="node", minimum=0, maximum=100),
-        MetricSpec("memory.usage.percentage", "%", "hypervisor memory usage",
+        MetricSpec("memory.utilization.percentage", "%", "hypervisor memory usage",
                    per_instance="node", minimum=0, maximum=100),
         MetricSpec("vms.count", "", "VMs configured on the hypervisor (hypervisorVmCount)",
                    per_instance="node", minimum=0),

@@ -18,7 +18,7 @@ def collect(context):
 
 
 def evaluate(model, options):
-    return evaluate_usage(model, options, "storage pool", "storage pools")
+    return evaluate_usage(model, options, "storage pool", "storage pools", "storagepool")
 
 
 SPEC = CheckSpec(
@@ -32,11 +32,11 @@ SPEC = CheckSpec(
     sources=("NUTANIX-MIB",),
     options=filter_options("storage pool name or id")
     + threshold_options("latency", "a pool's average IO latency", " in microseconds"),
-    metrics=usage_metrics("pool"),
+    metrics=usage_metrics("pool", "storagepool"),
     alerts=usage_alerts("storage pool", "storage pools"),
     collect=collect,
     evaluate=evaluate,
-    main_metric="storage.usage.percentage",
+    main_metric="storagepool.space.usage.percentage",
     default_warning="80",
     default_critical="90",
     protocol="snmp",

@@ -39,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="largest v1/v2.0 page (default: %(default)s)")
     parser.add_argument("--lifetime", type=float, default=None, metavar="SECONDS",
                         help="exit by itself after this long (default: run until signalled)")
+    parser.add_argument("--snmp-port", type=int, default=None, metavar="PORT",
+                        help="also serve the scenario's SNMP agents with snmpsim on this UDP "
+                        "port (0 picks a free one): the CVM agent (NUTANIX-MIB) of cluster k "
+                        "on 127.0.k.1, node i's AHV host agent on 127.0.k.(i+1); v2c "
+                        "community and v3 users from the scenario (default: no SNMP)")
     parser.add_argument("--list-scenarios", action="store_true",
                         help="print the shipped scenarios and exit")
     return parser
@@ -81,11 +86,36 @@ def main(argv: Optional[list[str]] = None) -> int:
         return 2
     print("nutanix-emulator: scenario %s listening on %s" % (emulator.scenario, emulator.url),
           flush=True)
+    agents = None
     try:
+        if args.snmp_port is not None:
+            agents = start_snmp(emulator, args.snmp_port, args.lifetime)
+            if agents is None:
+                return 2
         stop.wait(args.lifetime)
     finally:
+        if agents is not None:
+            agents.stop()
         emulator.stop()
     return 0
+
+
+def start_snmp(emulator: Emulator, port: int, lifetime: Optional[float]):
+    """snmpsim with the scenario's agents (snmpagents.py); None after saying why it failed."""
+    from .snmpagents import SnmpAgents, SnmpSimError
+
+    try:
+        agents = SnmpAgents(emulator.world, port=port, lifetime=lifetime or 0).start()
+    except (SnmpSimError, OSError) as exc:
+        print("nutanix-emulator: cannot start the SNMP agents: %s" % exc, file=sys.stderr)
+        return None
+    users = ", ".join("%s (%s/%s)" % (u["name"], u.get("auth_protocol", "-"),
+                                      u.get("priv_protocol", "-") if u.get("priv_password")
+                                      else "no privacy") for u in agents.users)
+    print("nutanix-emulator: snmp agents for scenario %s on %s; v2c communities %s; v3 users %s"
+          % (agents.scenario, agents.describe(), ", ".join(agents.communities), users),
+          flush=True)
+    return agents
 
 
 if __name__ == "__main__":

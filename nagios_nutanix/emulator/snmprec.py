@@ -4,8 +4,8 @@ answers, so both views of a scenario agree.
 Per cluster: one CVM agent serving NUTANIX-MIB's cluster-wide tables (the Nutanix agent answers
 the same tables on every CVM and on the cluster VIP), and one agent per AHV host serving
 SNMPv2-MIB system, HOST-RESOURCES-MIB (hrSWRunTable, hrProcessorTable) and UCD-SNMP-MIB (laTable,
-memory). Addresses: cluster k (0-based) has its CVM agent on 127.0.k.1 and node i's host agent on
-127.0.k.(i+2), so per-node addressing is real.
+memory). Addresses: cluster k (0-based) has its CVM agent on 127.0.k.1, node-01's host agent on
+127.0.k.2, node-02's on 127.0.k.3, ..., so per-node addressing is real.
 
 What the scenario cannot say through the Prism world (process tables, run queues, CVM service
 status strings, id quirks of the agent) comes from an optional `snmp:` mapping in the cluster's

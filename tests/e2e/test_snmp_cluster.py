@@ -5,8 +5,8 @@ from conftest import SNMP_BACKENDS, closed_port
 
 HEALTHY = ("OK - PROD-A: started, storage 22.2% used (18.6 TiB of 83.8 TiB), 438 IOPS, "
            "latency 1.2 ms, AOS 6.8.1")
-HEALTHY_PERF = ["'storage.usage.percentage'=22.18%;80;90;0;100",
-                "'storage.used.bytes'=20444497724205B;;;0;92178143576064",
+HEALTHY_PERF = ["'cluster.space.usage.percentage'=22.18%;80;90;0;100",
+                "'cluster.space.usage.bytes'=20444497724205B;;;0;92178143576064",
                 "'io.latency.microseconds'=1246us;;;0", "'io.operations.persecond'=438;;;0",
                 "'io.bandwidth.kilobytes.persecond'=33307;;;0"]
 
@@ -27,7 +27,7 @@ def test_healthy(snmp_agents, run_snmp_check, backend, version, user):
 def test_thresholds_turn_usage_critical(snmp_agents, run_snmp_check, backend):
     run = run_snmp_check(snmp_agents("healthy"), "-w", "15", "-c", "20", backend=backend)
     assert (run.code, run.summary) == (2, "CRITICAL - PROD-A: storage 22.2% used"), run
-    assert "'storage.usage.percentage'=22.18%;15;20;0;100" in run.perfdata
+    assert "'cluster.space.usage.percentage'=22.18%;15;20;0;100" in run.perfdata
 
 
 def test_large_cluster(snmp_agents, run_snmp_check):
