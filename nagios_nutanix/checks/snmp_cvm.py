@@ -77,8 +77,10 @@ def judge(cvm, obsolete):
     if cvm.services is not None:
         stopped, running = [], []
         for service in _services():
-            pids = text(cvm.services.get(service))
-            (running if pids else stopped).append(service)
+            pids = cvm.services.get(service)
+            if pids is None:  # column not served: nothing to say about that service
+                continue
+            (running if text(pids) else stopped).append(service)
         for service in stopped:
             items.append(Item(State.CRITICAL, "%s DOWN: no pid in the %s" % (service, OBSOLETE),
                               brief="%s DOWN" % service, source=OBSOLETE))
