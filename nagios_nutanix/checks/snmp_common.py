@@ -201,18 +201,27 @@ def attach_hosts(agent, cvms):
     """Name each CVM's AHV host from vmInformationTable (CVMs listed as VMs: INFERRED) and
     hypervisorInformationTable; CVMs not found keep host None."""
     from ..snmp import mib
-    from ..snmp.session import text
+    from ..snmp.session import SnmpError, text
 
+    wanted = {cvm.name.lower(): cvm for cvm in cvms}
+    # The VM table can be long: walk the names only, then ask the host of the CVM rows.
+    names = agent.table(mib.VMS, ("name",), required=False)
+    rows = [(index, wanted[(text(r["name"]) or "").lower()]) for index, r in names.items()
+            if (text(r["name"]) or "").lower() in wanted]
+    if not rows:
+        return
     hypervisors = agent.table(mib.HYPERVISORS, ("id", "name"), required=False)
     host_names = {normalized_id(r.get("id")): text(r.get("name")) for r in hypervisors.values()}
-    vms = agent.table(mib.VMS, ("name", "hypervisor_id"), required=False)
-    by_name = {}
-    for row in vms.values():
-        name = (text(row.get("name")) or "").lower()
-        if name:
-            by_name[name] = host_names.get(normalized_id(row.get("hypervisor_id")))
-    for cvm in cvms:
-        cvm.host = by_name.get(cvm.name.lower())
+    column = "%s.%d" % (mib.VMS.entry, mib.VMS.columns["hypervisor_id"])
+    for start in range(0, len(rows), 40):
+        chunk = rows[start:start + 40]
+        try:
+            answer = agent.get([(index, "%s.%s" % (column, index)) for index, _ in chunk],
+                               "the hosts of the CVMs (vmInformationTable vmHypervisorId)")
+        except SnmpError:  # no host column: the CVMs keep their own names only
+            return
+        for index, cvm in chunk:
+            cvm.host = host_names.get(normalized_id(answer.get(index)))
 
 
 def select_cvms(agent, cvms, options, where):

@@ -36,7 +36,8 @@ def collect(context):
 
     agent = open_cvm_agent(context)
     try:
-        disks = agent.table(mib.DISK_STATUS)
+        disks = agent.table(mib.DISK_STATUS, ("disk_id", "cvm_id", "serial", "total_bytes",
+                                              "free_bytes", "latency_us", "iops", "state"))
         resources = agent.table(mib.CVM_RESOURCES, ("cvm_id", "name"), required=False)
         statuses = agent.table(mib.CONTROLLER_STATUS, ("cvm_id",), required=False)
         cluster = cluster_name(agent)

@@ -164,11 +164,16 @@ class SnmpAgents:
         engines = self._write()
         cache = os.path.join(self.directory, "cache")
         log = "file:%s" % self.log if self.log else "null"
+        if self.lifetime:
+            engines += ["--timeout", str(float(self.lifetime))]
+        # The engines' options (v3 keys among them) go through a file, not the process list.
+        options = os.path.join(self.directory, "engines.args")
+        with open(options, "w", encoding="utf-8") as handle:
+            handle.write("\n".join("%s=%s" % pair for pair in zip(engines[::2], engines[1::2])))
         argv = [sys.executable, "-c", LAUNCH, "--cache-dir", cache, "--logging-method", log,
                 "--log-level", "error", "--max-var-binds", str(self.max_var_binds),
-                "--pid-file", os.path.join(self.directory, "snmpsim.pid")] + engines
-        if self.lifetime:
-            argv += ["--timeout", str(float(self.lifetime))]
+                "--pid-file", os.path.join(self.directory, "snmpsim.pid"),
+                "--args-from-file", options]
         env = dict(os.environ)
         if hasattr(os, "getuid") and os.getuid() == 0:
             env["SNMPSIM_ALLOW_ROOT"] = "true"

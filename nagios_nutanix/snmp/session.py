@@ -29,9 +29,10 @@ AUTH_PROTOCOLS = ("MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512")
 PRIV_PROTOCOLS = ("DES", "AES", "AES-192", "AES-256")
 SECURITY_LEVELS = ("noAuthNoPriv", "authNoPriv", "authPriv")
 
-# Varbinds asked for in one GETBULK (split across the columns walked together). Agents may send
-# fewer (snmpsim caps a response at its --max-var-binds); the walk copes with any count.
-BULK_VARBINDS = 60
+# Varbinds asked for in one GETBULK (split across the columns walked together): about 4 KB
+# answers, few round trips. Agents may send fewer (snmpsim caps a response at its
+# --max-var-binds, Net-SNMP at its message size); the walk copes with any count.
+BULK_VARBINDS = 100
 MAX_REQUESTS = 5000  # a walk that needs more is looping: stop it
 
 
