@@ -9,7 +9,6 @@ by tests/e2e/test_templates_formats.py. Regenerate after a deliberate change wit
 
 import json
 import os
-import types
 
 import pytest
 from conftest import ROOT
@@ -47,12 +46,12 @@ def fake_specs():
                             minimum=0, maximum=100),
                  MetricSpec("services.down.count", "", "services down", per_instance="node")),
         alerts=(Alert("CRITICAL", "a service is down", "Restart it."),), **base)
-    snmp = types.SimpleNamespace(**dict(CheckSpec(
+    snmp = CheckSpec(
         name="snmp-usage", title="Usage over SNMP (golden)", description="SNMP; golden.",
         scope="cluster", sources=("NUTANIX-MIB",), options=(),
         metrics=(MetricSpec("io.latency.microseconds", "us", "latency", minimum=0),),
         alerts=(), main_metric="io.latency.microseconds", default_warning=None,
-        default_critical="20000", **base)._asdict(), protocol="snmp"))
+        default_critical="20000", protocol="snmp", **base)
     return [health, services, snmp]
 
 
