@@ -11,7 +11,7 @@ the alert's rendered title once both are reduced to lower-case letters and digit
 import re
 
 from ..plugin.errors import PluginError
-from .normalize import enum, flag, number
+from .normalize import enum, flag, iso_seconds, number
 from .pagination import v2_pages, v4_pages
 
 V2_ALERTS = "/api/nutanix/v2.0/alerts"
@@ -118,18 +118,6 @@ def from_v2(doc):
     )
 
 
-def _iso_seconds(text):
-    """RFC 3339 time stamp -> epoch seconds (None when unreadable)."""
-    if not text:
-        return None
-    from datetime import datetime
-
-    try:
-        return datetime.fromisoformat(str(text).replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return None
-
-
 def _parameter(value):
     """v4 parameters wrap values as {"stringValue": ...} (wrapper INFERRED)."""
     if isinstance(value, dict):
@@ -154,8 +142,8 @@ def from_v4(doc):
         severity=_severity(doc.get("severity")),
         acknowledged=bool(flag(doc.get("isAcknowledged"))),
         resolved=bool(flag(doc.get("isResolved"))),
-        created=_iso_seconds(doc.get("creationTime")),
-        last=_iso_seconds(doc.get("lastOccurredTime")),
+        created=iso_seconds(doc.get("creationTime")),
+        last=iso_seconds(doc.get("lastOccurredTime")),
         entities=entities,
         node_uuid=context.get("node_uuid"),
         cluster_uuid=doc.get("clusterUUID"),

@@ -84,3 +84,27 @@ def ip(value):
                 return str(inner["value"])
         return None
     return str(value) if value else None
+
+
+_ISO = re.compile(r"^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d)?)(?:\.(\d+))?(Z|[+-]\d\d:?\d\d)?$")
+
+
+def iso_seconds(text):
+    """An RFC 3339 time stamp (v4) as epoch seconds, None when unreadable.
+
+    Parsed by hand around datetime.fromisoformat: Python 3.9 (EL 9) accepts neither "Z" nor
+    fractions other than 3 or 6 digits, and Prism's v4 stamps carry both."""
+    match = _ISO.match(str(text or "").strip())
+    if not match:
+        return None
+    from datetime import datetime, timezone
+
+    stamp, fraction, zone = match.groups()
+    zone = "+00:00" if zone in (None, "Z") else zone
+    if ":" not in zone:
+        zone = zone[:3] + ":" + zone[3:]
+    try:
+        value = datetime.fromisoformat(stamp.replace(" ", "T") + zone)
+    except ValueError:
+        return None
+    return value.astimezone(timezone.utc).timestamp() + float("0." + (fraction or "0"))

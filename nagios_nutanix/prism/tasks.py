@@ -17,7 +17,7 @@ host (from the VM list) is taken as the source.
 """
 
 from ..plugin.errors import PluginError
-from .normalize import enum, number, usecs_to_seconds
+from .normalize import enum, iso_seconds, number, usecs_to_seconds
 
 V2_TASKS_LIST = "/api/nutanix/v2.0/tasks/list"
 V4_TASKS = "/api/prism/v4.0/config/tasks"
@@ -100,17 +100,6 @@ def from_v2(doc):
     )
 
 
-def _iso_seconds(text):
-    if not text:
-        return None
-    from datetime import datetime
-
-    try:
-        return datetime.fromisoformat(str(text).replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return None
-
-
 def _v4_message(doc):
     texts = [m.get("message") for m in doc.get("errorMessages") or () if isinstance(m, dict)]
     texts = [t for t in texts if t]
@@ -128,10 +117,10 @@ def from_v4(doc):
         operation=enum(doc.get("operation")),
         status=None if status in (None, "$UNKNOWN", "$REDACTED") else enum(status),
         percent=number(doc.get("progressPercentage")),
-        created=_iso_seconds(doc.get("createdTime")),
-        started=_iso_seconds(doc.get("startedTime")),
-        completed=_iso_seconds(doc.get("completedTime")),
-        updated=_iso_seconds(doc.get("lastUpdatedTime")),
+        created=iso_seconds(doc.get("createdTime")),
+        started=iso_seconds(doc.get("startedTime")),
+        completed=iso_seconds(doc.get("completedTime")),
+        updated=iso_seconds(doc.get("lastUpdatedTime")),
         message=_v4_message(doc),
         entities=entities,
         cluster_uuids=[str(c) for c in doc.get("clusterExtIds") or ()],

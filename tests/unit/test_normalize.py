@@ -7,6 +7,7 @@ from nagios_nutanix.prism.normalize import (
     enum,
     flag,
     ip,
+    iso_seconds,
     number,
     ppm_to_percent,
     ppm_to_ratio,
@@ -166,3 +167,20 @@ def test_detect_asks_the_v2_cluster_endpoint_once():
     client = _OneAnswer(doc)
     assert detect.detect(client) == ("pc", doc)
     assert client.asked == ["/api/nutanix/v2.0/cluster"]
+
+
+@pytest.mark.parametrize("text,seconds", [
+    ("2020-11-22T14:31:14.675609Z", 1606055474.675609),
+    ("2020-11-22T14:31:14Z", 1606055474.0),
+    ("2020-11-22T14:31:14.6Z", 1606055474.6),          # one fraction digit: not 3.9's isoformat
+    ("2020-11-22T15:31:14.6756091+01:00", 1606055474.6756091),  # seven digits, an offset
+    ("2020-11-22T14:31:14+0000", 1606055474.0),
+    ("2020-11-22 14:31:14", 1606055474.0),              # no zone: UTC
+])
+def test_iso_seconds_reads_v4_time_stamps(text, seconds):
+    assert iso_seconds(text) == pytest.approx(seconds, abs=1e-6)
+
+
+@pytest.mark.parametrize("text", [None, "", "yesterday", "2020-13-45T99:99:99Z", 1606055474])
+def test_iso_seconds_is_none_when_unreadable(text):
+    assert iso_seconds(text) is None
