@@ -4,6 +4,7 @@ The .deb is installed with dpkg on this machine (CI runs as root on a throwaway 
 removed at the end; its plugin is run against the emulator by an unprivileged user.
 """
 
+import glob
 import os
 import shutil
 import subprocess
@@ -147,16 +148,52 @@ def test_rpm_layout_and_requirements(dist, tmp_path):
 # --- wheel --------------------------------------------------------------------------------------
 
 
-def test_wheel_installs_into_a_fresh_virtualenv_and_runs(dist, emulators, tmp_path):
-    venv = tmp_path / "venv"
-    sh(sys.executable, "-m", "venv", str(venv))
-    sh(str(venv / "bin" / "pip"), "install", "--quiet", str(dist / WHEEL))
-    emulator = emulators("healthy")
+def python39():
+    """A Python 3.9 interpreter (EL 9's version), if this machine has one."""
+    for path in sorted(glob.glob("/root/.pyenv/versions/3.9*/bin/python3.9")) + [
+            "/usr/bin/python3.9", "/usr/local/bin/python3.9"]:
+        if os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def run_from(venv, check, emulator, tmp_path):
     ca = os.path.join(ROOT, "nagios_nutanix", "emulator", "tls", "emulator-cert.pem")
-    done = subprocess.run(
-        [str(venv / "bin" / "check_nutanix"), "cluster", "-H", "127.0.0.1", "-P",
+    return subprocess.run(
+        [str(venv / "bin" / "check_nutanix"), check, "-H", "127.0.0.1", "-P",
          str(emulator.port), "-u", "admin", "--ca-file", ca, "--state-dir",
          str(tmp_path / "state")],
         env=dict(os.environ, NUTANIX_PASSWORD=PASSWORD), capture_output=True,
         text=True, timeout=60, cwd=str(tmp_path))
+
+
+def test_wheel_installs_into_a_fresh_virtualenv_and_runs(dist, emulators, tmp_path):
+    venv = tmp_path / "venv"
+    sh(sys.executable, "-m", "venv", str(venv))
+    sh(str(venv / "bin" / "pip"), "install", "--quiet", str(dist / WHEEL))
+    done = run_from(venv, "cluster", emulators("healthy"), tmp_path)
     assert (done.returncode, done.stdout.split(" | ")[0]) == (0, OK_LINE), done
+
+
+def test_every_prism_check_runs_on_python_3_9(dist, emulators, tmp_path):
+    """EL 9 pollers run Python 3.9: the wheel, installed under 3.9, runs every Prism check
+    (cold, then warm from the cache) without an internal error."""
+    interpreter = python39()
+    if interpreter is None:
+        pytest.skip("no Python 3.9 interpreter on this machine")
+    from nagios_nutanix.checks import all_specs
+
+    venv = tmp_path / "venv39"
+    sh(interpreter, "-m", "venv", str(venv))
+    sh(str(venv / "bin" / "pip"), "install", "--quiet", str(dist / WHEEL))
+    emulator = emulators("healthy")
+    checks = [s.name for s in all_specs() if getattr(s, "protocol", "prism") == "prism"]
+    assert "cluster" in checks
+    for check in checks:
+        for attempt in ("cold", "warm"):
+            done = run_from(venv, check, emulator, tmp_path)
+            assert done.returncode in (0, 1, 2, 3), (check, attempt, done)
+            assert "internal error" not in done.stdout, (check, attempt, done.stdout)
+            assert "Traceback" not in done.stdout + done.stderr, (check, attempt, done)
+            assert done.stdout.startswith(("OK - ", "WARNING - ", "CRITICAL - ")), (
+                check, attempt, done.stdout)
