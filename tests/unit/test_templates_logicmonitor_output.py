@@ -189,3 +189,16 @@ def test_every_registered_check_accepts_the_logicmonitor_options():
                                "check_nutanix_" + name)[1]
         assert isinstance(parser_options, argparse.Namespace)
         assert (parser_options.output, parser_options.discover) == ("logicmonitor", True)
+
+
+def test_checks_without_a_prism_inventory_discover_what_a_run_reports():
+    from nagios_nutanix.plugin.logicmonitor import result_lines
+
+    nodes = node_result("PROD-A", [verdict("NTNX-A-CVM", State.OK, 1),
+                                   verdict("NTNX-B-CVM", State.CRITICAL, 99)], False, "fine")
+    assert result_lines(spec("node"), nodes) == [
+        "NTNX-A-CVM##NTNX-A-CVM##node of PROD-A####auto.nutanix.cluster=PROD-A",
+        "NTNX-B-CVM##NTNX-B-CVM##node of PROD-A####auto.nutanix.cluster=PROD-A"]
+    cluster = Result("PROD-A", [Item(State.OK, "started")])
+    assert result_lines(spec("cluster"), cluster) == [
+        "PROD-A##PROD-A##Nutanix cluster####auto.nutanix.cluster=PROD-A"]
