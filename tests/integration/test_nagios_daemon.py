@@ -92,6 +92,13 @@ class Poller:
 
     def __init__(self):
         self.root = tempfile.mkdtemp(prefix="nagios-nutanix-poller-", dir="/tmp")
+        try:
+            self._build()
+        except BaseException:  # pytest.fail included: leave nothing behind in /tmp
+            self.cleanup()
+            raise
+
+    def _build(self):
         os.chmod(self.root, 0o755)
         self.user, self.group = _daemon_user()
         self.lib = os.path.join(self.root, "lib")
