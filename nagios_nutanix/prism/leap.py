@@ -22,10 +22,9 @@ every value INFERRED, no recorded answer was available):
 import time
 from urllib.parse import quote
 
-from .alerts import _iso_seconds
 from .central import V4 as CLUSTERMGMT
 from .errors import PrismHTTPError
-from .normalize import enum, flag, number
+from .normalize import enum, flag, iso_seconds, number
 from .pagination import v4_pages
 
 POLICIES = "/api/datapolicies/v4.0/config/protection-policies"
@@ -156,7 +155,7 @@ def newest_recovery_points(points, cluster_uuid, local_vms):
             continue
         locations = [str((r or {}).get("locationExtId")) for r in
                      point.get("locationReferences") or () if (r or {}).get("locationExtId")]
-        created = _iso_seconds(point.get("creationTime"))
+        created = iso_seconds(point.get("creationTime"))
         for vm_point in point.get("vmRecoveryPoints") or ():
             vm = (vm_point or {}).get("vmExtId")
             if not vm:
@@ -170,7 +169,7 @@ def newest_recovery_points(points, cluster_uuid, local_vms):
             else:
                 elsewhere = [loc for loc in locations if loc != cluster_uuid]
                 where = elsewhere[0] if elsewhere and cluster_uuid not in locations else None
-            at = _iso_seconds(vm_point.get("creationTime")) or created
+            at = iso_seconds(vm_point.get("creationTime")) or created
             if at is None:
                 continue
             table = local if where is None else remote
