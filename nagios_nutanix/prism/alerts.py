@@ -30,6 +30,17 @@ def family_key(text):
     return _NOT_WORD.sub("", text.lower())
 
 
+_FAMILY_KEYS = {}
+
+
+def _family_keys(families):
+    """The keys of a family list, computed once per list (thousands of alerts ask)."""
+    keys = _FAMILY_KEYS.get(families)
+    if keys is None:
+        keys = _FAMILY_KEYS[families] = frozenset(family_key(f) for f in families)
+    return keys
+
+
 class PrismAlert:
     """One alert; times in epoch seconds, severity CRITICAL/WARNING/INFO/AUDIT."""
 
@@ -71,7 +82,7 @@ class PrismAlert:
 
     def in_family(self, families):
         """True when the title is one of the families (MIB trap names or titles)."""
-        return self.family in {family_key(f) for f in families}
+        return self.family in _family_keys(tuple(families))
 
 
 def render(template, context):
@@ -163,7 +174,8 @@ def unresolved(client, kind, cluster_uuid=None):
         docs = v4_pages(client, V4_ALERTS, {"$filter": "isResolved eq false"})
         found = [from_v4(d) for d in docs if isinstance(d, dict)]
         if cluster_uuid:
-            found = [a for a in found if a.cluster_uuid in (None, cluster_uuid)]
+            # Alerts of Prism Central itself (no cluster) belong to no cluster's services.
+            found = [a for a in found if a.cluster_uuid == cluster_uuid]
     else:
         docs = v2_pages(client, V2_ALERTS, {"resolved": "false"})
         found = [from_v2(d) for d in docs if isinstance(d, dict)]
