@@ -7,6 +7,7 @@ each candidate (host name, CVM name, IPs, serials, UUID) and gets back the chose
 import re
 
 from .checks.spec import Option
+from .plugin import words
 from .plugin.errors import PluginError, UsageError
 from .plugin.result import Item, Result
 from .plugin.sanitize import clean
@@ -69,6 +70,14 @@ def select(candidates, options, names_of, where, what="node", exact="filter_name
     if keep is None:
         return list(candidates)
     chosen = [c for c in candidates if keep([n for n in names_of(c) if n])]
+    if len(chosen) > 1 and getattr(options, exact, None):
+        # An exact name stands for one object (one monitoring host per node); several matches
+        # mean a shared name such as a block serial: say so rather than check them all.
+        raise PluginError("%s matches %d %ss of %s (%s): a shared name such as a block "
+                          "serial; give the %s's own name, or --%s for several" % (
+                              describe_filter(options, exact, regex), len(chosen), what, where,
+                              words.listing([clean(str(names_of(c)[0])) for c in chosen], LISTED),
+                              what, regex.replace("_", "-")))
     if not chosen:
         known = sorted(str(names_of(c)[0]) for c in candidates)
         listing = ", ".join(clean(n) for n in known[:LISTED])

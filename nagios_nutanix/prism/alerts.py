@@ -157,7 +157,7 @@ def from_v4(doc):
         last=iso_seconds(doc.get("lastOccurredTime")),
         entities=entities,
         node_uuid=context.get("node_uuid"),
-        cluster_uuid=doc.get("clusterUUID"),
+        cluster_uuid=doc.get("clusterUUID") or doc.get("originatingClusterUUID"),
         context=context,
         classifications=doc.get("classifications"),
         kb_articles=doc.get("kbArticles"),
@@ -174,8 +174,9 @@ def unresolved(client, kind, cluster_uuid=None):
         docs = v4_pages(client, V4_ALERTS, {"$filter": "isResolved eq false"})
         found = [from_v4(d) for d in docs if isinstance(d, dict)]
         if cluster_uuid:
-            # Alerts of Prism Central itself (no cluster) belong to no cluster's services.
-            found = [a for a in found if a.cluster_uuid == cluster_uuid]
+            # Field names from the v4 SDK model (unverified on a live PC): an alert that names
+            # no cluster at all is kept rather than silently lost.
+            found = [a for a in found if a.cluster_uuid in (None, cluster_uuid)]
     else:
         docs = v2_pages(client, V2_ALERTS, {"resolved": "false"})
         found = [from_v2(d) for d in docs if isinstance(d, dict)]
@@ -191,8 +192,9 @@ _DISK_KEYS = ("serial_number", "disk_id", "disk_uuid", "serialId", "serialNumber
 
 def node_identifiers(node):
     """Every identifier an alert about this node may carry: the node's names (host, CVM, IPs,
-    serials, UUID), its CVM's UUID, and the serials, ids and UUIDs of its drives."""
-    found = node.names() + [node.cvm_uuid]
+    serials, UUID), its CVM's UUID, and the serials, ids and UUIDs of its drives. Not the
+    block serial: an alert about the block (chassis) is not about each of its nodes."""
+    found = [n for n in node.names() if n != node.block_serial] + [node.cvm_uuid]
     raw = node.raw_host or {}
     disks = raw.get("disk_hardware_configs")
     disks = list(disks.values()) if isinstance(disks, dict) else raw.get("disk") or []

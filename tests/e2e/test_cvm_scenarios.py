@@ -42,8 +42,12 @@ CASES = [
     ("healthy", ["--filter-name", "node-01", "--services", "zeus,pithos", "--services", "prism"],
      0, "OK - PROD-A/node-01: CVM on; zeus, pithos, prism UP (Genesis RPC, experimental); CVM "
         "CPU 26.2%, memory 62.5%", ["'node-01#cvm.services.down.count'=0;;0;0;3"]),
-    # A block serial names every node of the block: all four are covered.
-    ("healthy", ["--filter-name", "21fm5b310061"], 0, OK_GENESIS, [down("node-03", 0)]),
+    # A block serial is shared by every node of the block: refused as an exact name.
+    ("healthy", ["--filter-name", "21fm5b310061"], 3,
+     "UNKNOWN - --filter-name '21fm5b310061' matches 4 nodes of cluster PROD-A (node-01, "
+     "node-02, node-03, node-04): a shared name such as a block serial; give the node's own "
+     "name, or --filter-name-regex for several", []),
+    ("healthy", ["--filter-name-regex", "21fm5b310061"], 0, OK_GENESIS, [down("node-03", 0)]),
     ("cvm-services-down", [], 2, NODE03, [down("node-03", 2), down("node-01", 0)]),
     ("cvm-services-down", ["--filter-name", "node-03"], 2, SERVICES_DOWN, [down("node-03", 2)]),
     ("cvm-services-down", ["--filter-name", "10.10.1.23"], 2, SERVICES_DOWN, []),  # CVM IP

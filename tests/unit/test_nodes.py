@@ -47,8 +47,14 @@ def test_exact_match_is_anchored():
     assert picked(options("ntnx-a"), inventory) == ["NTNX-A"]
 
 
-def test_block_serial_selects_every_node_of_the_block():
-    assert len(picked(options("blk01"))) == 4
+def test_an_exact_name_shared_by_several_nodes_is_refused():
+    with pytest.raises(PluginError) as caught:
+        picked(options("blk01"))
+    assert str(caught.value) == (
+        "--filter-name 'blk01' matches 4 nodes of cluster PROD-A (node-01, node-02, node-03, "
+        "node-04): a shared name such as a block serial; give the node's own name, or "
+        "--filter-name-regex for several")
+    assert len(picked(options(regex="blk01"))) == 4
 
 
 def test_regex_matches_the_whole_name_case_insensitively():
