@@ -6,15 +6,8 @@ from ..plugin.ranges import Thresholds
 from ..plugin.result import Item
 from ..plugin.sanitize import clean
 from ..plugin.state import State
+from ..plugin.words import size
 from .spec import Alert, Option
-
-
-def size(value):
-    """Bytes in binary units, one decimal: 20.9 TiB, 512.0 GiB."""
-    for unit, power in (("PiB", 50), ("TiB", 40), ("GiB", 30), ("MiB", 20)):
-        if abs(value) >= 1 << power:
-            return "%.1f %s" % (value / float(1 << power), unit)
-    return "%d B" % value
 
 
 def latency_words(microseconds):
