@@ -19,12 +19,15 @@ from .checks import all_specs
 
 CA_FILE = os.path.join(os.path.dirname(__file__), "emulator", "tls", "emulator-cert.pem")
 STATE_NAMES = {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}
+# Options a check needs to show its point: the version check judges the shipped example policy.
+EXTRA = {"version": ["--policy", os.path.join(os.path.dirname(__file__), "config",
+                                              "version-policy.example.yaml")]}
 
 
 def _runs(spec, emulator):
     """The command lines to show for one check on one emulated target."""
     base = ["-H", "127.0.0.1", "-P", str(emulator.port), "-u", "admin",
-            "--ca-file", CA_FILE]
+            "--ca-file", CA_FILE] + EXTRA.get(spec.name, [])
     kind = emulator.world.kind
     clusters = [c.name for c in emulator.world.clusters] if kind == "pc" else [None]
     runs = []

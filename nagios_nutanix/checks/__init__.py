@@ -3,23 +3,23 @@
 import importlib
 
 CHECKS = {
-    "version": "nagios_nutanix.checks.version",
-    "storage": "nagios_nutanix.checks.storage",
-    "alerts": "nagios_nutanix.checks.alerts",
     "ahv": "nagios_nutanix.checks.ahv",
+    "alerts": "nagios_nutanix.checks.alerts",
     "cluster": "nagios_nutanix.checks.cluster",
-    "replication": "nagios_nutanix.checks.replication",
-    "migrations": "nagios_nutanix.checks.migrations",
-    "ncc": "nagios_nutanix.checks.ncc",
     "cvm": "nagios_nutanix.checks.cvm",
     "disks": "nagios_nutanix.checks.disks",
+    "migrations": "nagios_nutanix.checks.migrations",
+    "ncc": "nagios_nutanix.checks.ncc",
+    "replication": "nagios_nutanix.checks.replication",
+    "snmp-ahv": "nagios_nutanix.checks.snmp_ahv",
     "snmp-cluster": "nagios_nutanix.checks.snmp_cluster",
-    "snmp-nodes": "nagios_nutanix.checks.snmp_nodes",
+    "snmp-containers": "nagios_nutanix.checks.snmp_containers",
     "snmp-cvm": "nagios_nutanix.checks.snmp_cvm",
     "snmp-disks": "nagios_nutanix.checks.snmp_disks",
-    "snmp-containers": "nagios_nutanix.checks.snmp_containers",
+    "snmp-nodes": "nagios_nutanix.checks.snmp_nodes",
     "snmp-pools": "nagios_nutanix.checks.snmp_pools",
-    "snmp-ahv": "nagios_nutanix.checks.snmp_ahv",
+    "storage": "nagios_nutanix.checks.storage",
+    "version": "nagios_nutanix.checks.version",
 }
 
 
