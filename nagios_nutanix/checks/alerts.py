@@ -7,11 +7,13 @@ The selection, folding and naming of alerts live here and serve the `ncc` check 
 import re
 
 from ..nodes import FILTER_OPTIONS, matcher, select_nodes
+from ..plugin.duration import human
 from ..plugin.errors import UsageError
 from ..plugin.perfdata import Metric
 from ..plugin.result import Item, Result
 from ..plugin.sanitize import clean
 from ..plugin.state import State
+from ..plugin.words import listing, plural
 from .spec import Alert, CheckSpec, MetricSpec, Option
 
 STATES = {"CRITICAL": State.CRITICAL, "WARNING": State.WARNING}
@@ -177,7 +179,13 @@ class Group:
 
     @property
     def title(self):
-        return clean(self.newest.title or self.newest.type_id or "untitled alert", TITLE_LIMIT)
+        """The newest alert's title without Prism's trailing full stop."""
+        return title_text(self.newest.title or self.newest.type_id or "untitled alert")
+
+    def message(self, limit=200):
+        """The newest alert's message, or "" when it only repeats the title."""
+        text = clean(self.newest.message, limit)
+        return "" if text.rstrip(".") == self.title else text
 
     @property
     def state(self):
@@ -202,13 +210,7 @@ class Group:
         return "x%d" % len(self.alerts)
 
     def places_text(self):
-        places = [clean(p) for p in self.where()]
-        if not places:
-            return ""
-        shown = ", ".join(places[:LISTED])
-        if len(places) > LISTED:
-            shown += " and %d more" % (len(places) - LISTED)
-        return shown
+        return listing([clean(p) for p in self.where()], LISTED)
 
 
 def _newest_first(alert):
@@ -248,26 +250,20 @@ def fold(alerts, inventory, key=None, by_severity=True, home=None):
     return sorted(groups.values(), key=lambda g: (RANK[g.severity], _newest_first(g.newest)))
 
 
-def age(seconds):
-    """3m, 4h10m, 2d5h."""
-    seconds = max(0, int(seconds or 0))
-    if seconds < 3600:
-        return "%dm" % (seconds // 60)
-    if seconds < 86400:
-        hours, rest = divmod(seconds, 3600)
-        return "%dh%02dm" % (hours, rest // 60) if rest >= 60 else "%dh" % hours
-    days, rest = divmod(seconds, 86400)
-    return "%dd%dh" % (days, rest // 3600) if rest >= 3600 else "%dd" % days
+def title_text(title):
+    """An alert title as the output shows it: cleaned, without Prism's trailing full stop
+    ("Stargate Temporarily Down." -> "Stargate Temporarily Down"), at most TITLE_LIMIT long."""
+    return clean(clean(title).rstrip("."), TITLE_LIMIT)
 
 
 def when(group, now):
     newest = group.newest.last or group.newest.created
     if newest is None:
         return ""
-    text = "last %s ago" % age(now - newest)
+    text = "last %s ago" % human(now - newest)
     oldest = min((a.created or a.last or newest) for a in group.alerts)
     if len(group.alerts) > 1 or now - oldest > now - newest + 60:
-        text += ", first %s ago" % age(now - oldest)
+        text += ", first %s ago" % human(now - oldest)
     return text
 
 
@@ -330,10 +326,6 @@ def _counts(groups):
     return counts
 
 
-def _plural(count, word):
-    return "%d %s%s" % (count, word, "" if count == 1 else "s")
-
-
 def evaluate(model, options):
     notes = ["source: %s" % model.source]
     if model.error:
@@ -355,9 +347,8 @@ def evaluate(model, options):
             text += " x%d" % len(group.alerts)
         if places:
             text += " on %s" % places
-        message = clean(group.newest.message, 200)
-        if message and message != group.title:
-            text += " - %s" % message
+        if group.message():
+            text += " - %s" % group.message()
         text += " [%s]" % ", ".join(d for d in details if d)
         items.append(Item(group.state, text, brief=brief if group.state != State.OK else ""))
     bad = counts["CRITICAL"] + counts["WARNING"]
@@ -366,7 +357,7 @@ def evaluate(model, options):
         words = ", ".join("%d %s" % (counts[s], s.lower()) for s in ("CRITICAL", "WARNING")
                           if counts[s])
         briefs = [i.brief for i in items if i.state != State.OK]
-        summary = "%s alert%s: %s" % (words, "" if bad == 1 else "s", joined(briefs))
+        summary = "%s %s: %s" % (words, "alert" if bad == 1 else "alerts", joined(briefs))
     info_groups = [g for g in groups if g.state == State.OK]
     if not groups:
         ok_summary = "no unresolved alerts" if not chosen.acknowledged else \
@@ -374,7 +365,7 @@ def evaluate(model, options):
         items.append(Item(State.OK, ok_summary))
     else:
         ok_summary = "no critical or warning alerts; %s: %s" % (
-            _plural(counts["INFO"], "info alert"),
+            plural(counts["INFO"], "info alert"),
             joined(["%s (%s)" % (g.title, g.tag()) if g.tag() else g.title
                     for g in info_groups], shown=2))
     acknowledged = [a for a in chosen.counted + chosen.acknowledged if a.acknowledged]
@@ -398,7 +389,7 @@ SPEC = CheckSpec(
         "Only unacknowledged alerts count unless --include-acknowledged is given. Titles and\n"
         "messages are rendered from the alert's context (v2 context_types/context_values;\n"
         "v4 parameters). Alerts of the same alert id (or title) and severity are folded into\n"
-        "one line with a count, e.g. 'Disk Bad. (x3)'. --filter-name keeps the alerts about\n"
+        "one line with a count, e.g. 'Disk Bad (x3)'. --filter-name keeps the alerts about\n"
         "one node: its host, its CVM, its drives. Pages through thousands of alerts."),
     scope="cluster",
     sources=("prism-element", "prism-central"),

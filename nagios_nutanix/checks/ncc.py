@@ -19,6 +19,7 @@ from ..plugin.ranges import Thresholds
 from ..plugin.result import Item, Result
 from ..plugin.sanitize import clean
 from ..plugin.state import State, severity, worst
+from ..plugin.words import plural
 from . import alerts as alert_view
 from .spec import Alert, CheckSpec, MetricSpec, Option
 
@@ -31,35 +32,23 @@ _KB = re.compile(r"kb[/=:\s-]*0*(\d+)", re.IGNORECASE)
 # -- collect -------------------------------------------------------------------------------
 def read_score(client, cluster_uuid, now):
     """(score, None) or (None, why not): the newest `healthCheckScore` of the cluster's v4
-    stats (MODEL field; its scale, 0-100, is INFERRED). The window is aligned to the minute so
-    every check of a poll cycle asks the same question and shares the cached answer."""
-    import time
-
+    stats (MODEL field; its scale, 0-100, is INFERRED). The query is the one the storage check
+    makes (prism/cluster_stats.py), so a poll cycle asks Prism Central once for both."""
     from ..plugin.errors import BudgetExceeded, PluginError
-    from ..prism.central import V4
-    from ..prism.normalize import number
+    from ..prism import cluster_stats
 
-    end = int(now) // 60 * 60
-
-    def stamp(seconds):
-        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
-
-    path = V4.replace("/config/", "/stats/") + "clusters/%s" % cluster_uuid
     try:
-        doc = client.get(path, {"$startTime": stamp(end - 900), "$endTime": stamp(end),
-                                "$select": "healthCheckScore"})
+        data, why = cluster_stats.cluster(client, cluster_uuid, now)
     except BudgetExceeded:
         raise
     except PluginError as exc:
         return None, "health-check score not available: %s" % exc
-    data = (doc or {}).get("data") if isinstance(doc, dict) else None
-    series = (data or {}).get("healthCheckScore") if isinstance(data, dict) else None
-    points = [p for p in series or () if isinstance(p, dict) and number(p.get("value"))
-              is not None]
-    if not points:
+    if data is None:
+        return None, "health-check score not available: %s" % why
+    score = cluster_stats.newest(data.get("healthCheckScore"))
+    if score is None:
         return None, "health-check score not reported by Prism Central for this cluster"
-    newest = max(points, key=lambda p: str(p.get("timestamp") or ""))
-    return number(newest.get("value")), None
+    return score, None
 
 
 def collect(context):
@@ -133,6 +122,30 @@ def _score_item(model, options):
                 state != State.OK else text, source=SCORE_SOURCE)
 
 
+def outcome_item(group, outcome, model):
+    """One health check's line: outcome, check id, title, where, KB."""
+    links = kb_links(group)
+    tags = ["check %s" % clean(group.key)]
+    if group.tag():
+        tags.append(group.tag())
+    if links and kb_short(links[0]):
+        tags.append(kb_short(links[0]))
+    brief = "%s %s (%s)" % (outcome, group.title, ", ".join(tags))
+    text = "%s check %s %s" % (outcome, clean(group.key), group.title)
+    if len(group.alerts) > 1:
+        text += " x%d" % len(group.alerts)
+    if group.places_text():
+        text += " on %s" % group.places_text()
+    if group.message():
+        text += " - %s" % group.message()
+    details = [alert_view.when(group, model.now)]
+    details.append("KB %s" % ", ".join(links) if links else
+                   "no KB link in Prism Element v2 alerts" if model.inventory.kind == "pe"
+                   else "no KB link given")
+    text += " [%s]" % "; ".join(d for d in details if d)
+    return Item(group.state, text, brief=brief if group.state != State.OK else "")
+
+
 def evaluate(model, options):
     notes = ["source: %s" % model.source]
     if model.inventory.kind == "pc":
@@ -149,35 +162,15 @@ def evaluate(model, options):
     for group in groups:
         outcome = OUTCOMES.get(group.severity, "INFO")
         counts[outcome] += 1
-        links = kb_links(group)
-        tags = ["check %s" % clean(group.key)]
-        if group.tag():
-            tags.append(group.tag())
-        if links and kb_short(links[0]):
-            tags.append(kb_short(links[0]))
-        brief = "%s %s (%s)" % (outcome, group.title, ", ".join(tags))
-        text = "%s check %s %s" % (outcome, clean(group.key), group.title)
-        if len(group.alerts) > 1:
-            text += " x%d" % len(group.alerts)
-        if group.places_text():
-            text += " on %s" % group.places_text()
-        message = clean(group.newest.message, 200)
-        if message and message != group.title:
-            text += " - %s" % message
-        details = [alert_view.when(group, model.now)]
-        details.append("KB %s" % ", ".join(links) if links else
-                       "no KB link in Prism Element v2 alerts" if model.inventory.kind == "pe"
-                       else "no KB link given")
-        text += " [%s]" % "; ".join(d for d in details if d)
-        items.append(Item(group.state, text, brief=brief if group.state != State.OK else ""))
+        items.append(outcome_item(group, outcome, model))
 
     score = _score_item(model, options)
     bad = counts["FAIL"] + counts["WARN"]
     parts = []
     if bad:
         words = ", ".join("%d %s" % (counts[o], o) for o in ("FAIL", "WARN") if counts[o])
-        parts.append((worst(i.state for i in items), "%s health check%s: %s" % (
-            words, "" if bad == 1 else "s", alert_view.joined(
+        parts.append((worst(i.state for i in items), "%s %s: %s" % (
+            words, "health check" if bad == 1 else "health checks", alert_view.joined(
                 [i.brief for i in items if i.state != State.OK]))))
     if score is not None and (bad or score.state != State.OK):
         parts.append((score.state, score.brief))
@@ -196,8 +189,8 @@ def evaluate(model, options):
     info = alert_view.selection_notes(chosen, "health-check alerts",
                                       "--include-check/--exclude-check")
     if without_id:
-        info.append("%d unresolved alert%s without a check id not counted (see the alerts "
-                    "check)" % (without_id, "" if without_id == 1 else "s"))
+        info.append("%s without a check id not counted (see the alerts check)"
+                    % plural(without_id, "unresolved alert"))
     if model.score is None and score is None and model.inventory.kind == "pc":
         info.append(model.score_error)
     metrics = [Metric("checks.fail.count", counts["FAIL"], minimum=0),

@@ -1,4 +1,9 @@
-"""`replication`: is every protected workload's newest copy at its DR site within its RPO?"""
+"""`replication`: is every protected workload's newest copy at its DR site within its RPO?
+
+Prism Element protection domains are judged here; Prism Central's Leap protection policies in
+replication_leap.py. The pieces both use (options, RPO thresholds, replication alerts) are
+here.
+"""
 
 import re
 
@@ -9,7 +14,8 @@ from ..plugin.perfdata import Metric
 from ..plugin.ranges import Range, Thresholds
 from ..plugin.result import Item, Result
 from ..plugin.sanitize import clean
-from ..plugin.state import State, worst
+from ..plugin.state import State
+from ..plugin.words import listing, plural, size
 from .spec import Alert, CheckSpec, MetricSpec, Option
 
 # NUTANIX-MIB trap names (= alert titles) of remote-site connectivity trouble: on Prism Element
@@ -38,7 +44,6 @@ REPLICATION_FAMILIES = LINK_FAMILIES + (
 
 ALERT_STATES = {"CRITICAL": State.CRITICAL, "WARNING": State.WARNING}
 METRO_STATES = {"ENABLED": State.OK, "SYNCHRONIZING": State.WARNING, "DISABLED": State.CRITICAL}
-SYNC_STATES = {"IN_SYNC": State.OK, "SYNCING": State.WARNING, "OUT_OF_SYNC": State.CRITICAL}
 SHOWN = 3  # names quoted per aggregated line
 
 
@@ -62,12 +67,11 @@ def collect(context):
     return model
 
 
-# -- shared pieces -------------------------------------------------------------------------------
-def _settings(options):
+# -- shared pieces (protection domains and Leap) -------------------------------------------------
+def settings(options):
     """(RPO override in seconds or None, warning ratio), validated."""
-    rpo = getattr(options, "rpo", None)
-    ratio = getattr(options, "rpo_warning_ratio", None)
-    ratio = 0.8 if ratio is None else ratio
+    rpo = options.rpo
+    ratio = options.rpo_warning_ratio
     if rpo is not None and rpo <= 0:
         raise UsageError("bad --rpo %r: give the RPO in seconds, greater than 0" % rpo)
     if not 0 < ratio <= 1:
@@ -76,32 +80,26 @@ def _settings(options):
     return rpo, ratio
 
 
-def _thresholds(rpo, ratio):
+def thresholds(rpo, ratio):
     return Thresholds(Range(0, rpo * ratio), Range(0, rpo))
 
 
-def _names(names, limit=SHOWN):
-    names = list(names)
-    shown = ", ".join(names[:limit])
-    return shown + (" and %d more" % (len(names) - limit) if len(names) > limit else "")
-
-
-def _plural(count, word):
-    return "%d %s%s" % (count, word, "" if count == 1 else "s")
+def names(found):
+    return listing(found, SHOWN)
 
 
 def _word_pattern(name):
     return re.compile(r"(?<![\w-])%s(?![\w-])" % re.escape(str(name)), re.IGNORECASE)
 
 
-def mentions(alert, names):
+def mentions(alert, candidates):
     """The names (PDs, sites, policies) an alert is about: in its context values, its
     entities, or as a whole word in its title or message."""
     found = set()
     values = {str(v).casefold() for v in alert.context.values() if v is not None}
     values |= {str(e.get("name")).casefold() for e in alert.entities if e.get("name")}
     text = "%s %s" % (alert.title or "", alert.message or "")
-    for name in names:
+    for name in candidates:
         if str(name).casefold() in values or _word_pattern(name).search(text):
             found.add(name)
     return found
@@ -117,30 +115,35 @@ def _alert_age(alert, now):
     return ", raised %s ago" % human(now - alert.created) if alert.created else ""
 
 
-def alert_item(alert, about, now):
+def _alert_words(alert):
+    """(title, message) without Prism's trailing full stops; message "" when it repeats the
+    title."""
     title = clean(alert.title or "untitled alert").rstrip(".")
-    state = _alert_state(alert)
+    message = clean(alert.message or "").rstrip(".")
+    return title, "" if message == title else message
+
+
+def alert_item(alert, about, now):
+    title, message = _alert_words(alert)
     where = " (%s)" % ", ".join(clean(n) for n in sorted(about)) if about else ""
     extra = ", acknowledged in Prism" if alert.acknowledged else ""
-    message = clean(alert.message or "").rstrip(".")
     text = "alert: %s%s; %s%s%s%s" % (title, where, alert.severity or "?",
                                        _alert_age(alert, now), extra,
-                                       ": " + message if message and message != title else "")
-    return Item(state, text, brief="alert: %s%s" % (title, where))
+                                       ": " + message if message else "")
+    return Item(_alert_state(alert), text, brief="alert: %s%s" % (title, where))
 
 
-def _alert_items(model, owners, others, kept, consumed, now):
+def alert_items(model, owners, others, kept, consumed, now):
     """Items of the replication-family alerts not shown elsewhere.
 
     `owners`: every PD (policy) name, `others`: other names worth finding (sites, VMs), `kept`:
     those the filter keeps. An alert naming a PD is kept when it names a kept one; one naming
     no PD, when it names a kept site or nothing known at all (cluster-wide)."""
-    items = []
     if model.alerts is None:
         reason = model.alerts_error or "alerts could not be read"
-        items.append(Item(State.UNKNOWN, "replication alerts not checked: %s" % clean(reason),
-                          brief="replication alerts could not be read"))
-        return items
+        return [Item(State.UNKNOWN, "replication alerts not checked: %s" % clean(reason),
+                     brief="replication alerts could not be read")]
+    items = []
     for alert in model.alerts:
         if id(alert) in consumed or not alert.in_family(REPLICATION_FAMILIES):
             continue
@@ -152,11 +155,11 @@ def _alert_items(model, owners, others, kept, consumed, now):
     return items
 
 
-def _filtered(options):
+def filtered(options):
     return bool(getattr(options, "filter_pd", None) or getattr(options, "filter_pd_regex", None))
 
 
-def _select(candidates, options, cluster, what):
+def select_named(candidates, options, cluster, what):
     return select(candidates, options, lambda c: [c.name], "cluster %s" % clean(cluster),
                   what=what, exact="filter_pd", regex="filter_pd_regex")
 
@@ -181,15 +184,8 @@ def _pd_details(pd, site):
     if flight:
         bits.append(flight)
     if pd.tx_bytes:
-        bits.append("%s/s out" % _bytes(pd.tx_bytes))
+        bits.append("%s/s out" % size(pd.tx_bytes))
     return " (%s)" % ", ".join(bits) if bits else ""
-
-
-def _bytes(value):
-    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if value >= size:
-            return "%.1f %s" % (value / size, unit)
-    return "%d B" % value
 
 
 def _site_verdict(pd, site, model, rpo_override, ratio):
@@ -217,10 +213,10 @@ def _site_verdict(pd, site, model, rpo_override, ratio):
                 "replication (%s ago) against; give --rpo SECONDS" % (name, where, human(age)))
         return Item(State.UNKNOWN, text + details, brief="%s to %s: RPO unknown" % (
             name, where)), metric, None
-    thresholds = _thresholds(rpo, ratio)
-    state = thresholds.evaluate(age)
-    metric = Metric("replication.lag.seconds", int(age), "s", warning=thresholds.warning,
-                    critical=thresholds.critical, minimum=0, instance=instance)
+    levels = thresholds(rpo, ratio)
+    state = levels.evaluate(age)
+    metric = Metric("replication.lag.seconds", int(age), "s", warning=levels.warning,
+                    critical=levels.critical, minimum=0, instance=instance)
     said = "%s last replicated to %s %s ago, RPO %s" % (name, where, human(age), human(rpo))
     if state == State.CRITICAL:
         brief = "RPO breached: " + said
@@ -260,17 +256,16 @@ def _link_items(model, sites_used, kept_pds, consumed):
         known = model.remote_sites.get(site)
         if known is None:
             items.append(Item(State.WARNING, "remote site %s (used by %s) is not among the "
-                              "cluster's remote sites" % (clean(site), _names(users))))
+                              "cluster's remote sites" % (clean(site), names(users))))
         troubles = [a for a in link_alerts if mentions(a, [site])]
         for alert in troubles:
             consumed.add(id(alert))
-            title = clean(alert.title or "alert").rstrip(".")
-            message = clean(alert.message or "").rstrip(".")
+            title, message = _alert_words(alert)
             brief = "remote site %s: %s" % (clean(site), title)
             text = "%s (alert, %s%s%s)%s" % (
                 brief, alert.severity or "?", _alert_age(alert, model.now),
                 ", acknowledged in Prism" if alert.acknowledged else "",
-                ": " + message if message and message != title else "")
+                ": " + message if message else "")
             items.append(Item(_alert_state(alert), text, brief=brief))
         if known is not None and model.alerts is not None and not troubles:
             address = " (%s)" % ", ".join(clean(a) for a in known.addresses) \
@@ -280,265 +275,110 @@ def _link_items(model, sites_used, kept_pds, consumed):
     return items
 
 
-def evaluate_element(model, options):
-    rpo_override, ratio = _settings(options)
-    cluster = model.cluster.name
-    domains = _select(model.domains, options, cluster, "protection domain")
-    items, metrics, consumed = [], [], set()
-    if not model.domains:
-        items.append(Item(State.OK, "no protection domains configured"))
-    judged, metro_ok = [], 0
-    counts = {"standby": 0, "local": 0}
-    for pd in sorted(domains, key=lambda d: d.name):
-        name = clean(pd.name)
-        if pd.metro is not None:
-            item = _metro_item(pd)
-            items.append(item)
-            metro_ok += item.state == State.OK
-            continue
-        if not pd.active:
-            counts["standby"] += 1
-            items.append(Item(State.OK, "%s: standby (inactive here): replication is judged "
-                              "where it is active" % name))
-            continue
-        if not pd.remote_sites:
-            counts["local"] += 1
-            newest = (" (newest snapshot %s ago)" % human(model.now - pd.newest_local)
-                      if pd.newest_local else "")
-            items.append(Item(State.OK, "%s: no remote site, local snapshots only%s"
-                              % (name, newest)))
-            continue
-        if pd.suspended():
-            items.append(Item(State.WARNING, "%s: every snapshot schedule is suspended" % name))
-        worst_lag = None
-        for site in pd.remote_sites:
-            item, metric, lag = _site_verdict(pd, site, model, rpo_override, ratio)
-            items.append(item)
-            if metric is not None:
-                metrics.append(metric)
-            if lag and (worst_lag is None or lag[0] / lag[1] > worst_lag[1] / worst_lag[2]):
-                worst_lag = (site,) + lag
-        judged.append((pd, worst_lag))
-        metrics += [
-            Metric("replications.pending.count", pd.pending, minimum=0, instance=pd.name),
-            Metric("replications.ongoing.count", pd.ongoing, minimum=0, instance=pd.name),
-            Metric("replication.sent.bytespersecond", pd.tx_bytes, minimum=0,
-                   instance=pd.name),
-            Metric("replication.received.bytespersecond", pd.rx_bytes, minimum=0,
-                   instance=pd.name),
-        ]
-    sites_used = {s for pd in domains for s in pd.remote_sites if pd.is_async}
-    sites_used |= {pd.metro.remote_site for pd in domains if pd.metro and pd.metro.remote_site}
-    if not _filtered(options):
-        sites_used |= set(model.remote_sites)
-    items = _link_items(model, sites_used, domains, consumed) + items
-    sites = set(model.remote_sites) | {s for pd in model.domains for s in pd.remote_sites}
-    kept = {pd.name for pd in domains} | sites_used
-    items += _alert_items(model, {pd.name for pd in model.domains}, sites, kept, consumed,
-                          model.now)
+class _Domains:
+    """What the protection domains add up to, PD by PD."""
 
+    def __init__(self):
+        self.items, self.metrics = [], []
+        self.judged = []  # (pd, worst lag (site, age, rpo) or None)
+        self.counts = {"metro": 0, "standby": 0, "local": 0}
+
+
+def _judge_domain(pd, model, rpo_override, ratio, out):
+    name = clean(pd.name)
+    if pd.metro is not None:
+        item = _metro_item(pd)
+        out.items.append(item)
+        out.counts["metro"] += item.state == State.OK
+        return
+    if pd.active is None:
+        out.items.append(Item(State.UNKNOWN, "%s: active flag not reported, so whether it "
+                              "replicates from here is not known" % name,
+                              brief="%s: active flag not reported" % name))
+        return
+    if not pd.active:
+        out.counts["standby"] += 1
+        out.items.append(Item(State.OK, "%s: standby (inactive here): replication is judged "
+                              "where it is active" % name))
+        return
+    if not pd.remote_sites:
+        out.counts["local"] += 1
+        newest = (" (newest snapshot %s ago)" % human(model.now - pd.newest_local)
+                  if pd.newest_local else "")
+        out.items.append(Item(State.OK, "%s: no remote site, local snapshots only%s"
+                              % (name, newest)))
+        return
+    if pd.suspended():
+        out.items.append(Item(State.WARNING, "%s: every snapshot schedule is suspended" % name))
+    worst_lag = None
+    for site in pd.remote_sites:
+        item, metric, lag = _site_verdict(pd, site, model, rpo_override, ratio)
+        out.items.append(item)
+        if metric is not None:
+            out.metrics.append(metric)
+        if lag and (worst_lag is None or lag[0] / lag[1] > worst_lag[1] / worst_lag[2]):
+            worst_lag = (site,) + lag
+    out.judged.append((pd, worst_lag))
+    out.metrics += [
+        Metric("replications.pending.count", pd.pending, minimum=0, instance=pd.name),
+        Metric("replications.ongoing.count", pd.ongoing, minimum=0, instance=pd.name),
+        Metric("replication.sent.bytespersecond", pd.tx_bytes, minimum=0, instance=pd.name),
+        Metric("replication.received.bytespersecond", pd.rx_bytes, minimum=0,
+               instance=pd.name),
+    ]
+
+
+def _element_ok_summary(model, out):
+    if not model.domains:
+        return "no protection domains configured"
     ok = []
-    if judged:
-        lags = [(pd, lag) for pd, lag in judged if lag]
-        words = "%s within RPO" % _plural(len(judged), "protection domain")
+    if out.judged:
+        lags = [(pd, lag) for pd, lag in out.judged if lag]
+        words = "%s within RPO" % plural(len(out.judged), "protection domain")
         if lags:
             pd, (site, age, rpo) = max(lags, key=lambda x: x[1][1] / x[1][2])
             words += ": worst %s to %s %s, RPO %s" % (clean(pd.name), clean(site), human(age),
                                                        human(rpo))
         ok.append(words)
-    if metro_ok:
-        ok.append("%d metro availability Enabled" % metro_ok)
-    if counts["standby"]:
-        ok.append("%d standby" % counts["standby"])
-    if counts["local"]:
-        ok.append("%d local only" % counts["local"])
+    if out.counts["metro"]:
+        ok.append("%d metro availability Enabled" % out.counts["metro"])
+    if out.counts["standby"]:
+        ok.append("%d standby" % out.counts["standby"])
+    if out.counts["local"]:
+        ok.append("%d local only" % out.counts["local"])
+    return "; ".join(ok) or None
+
+
+def evaluate_element(model, options):
+    rpo_override, ratio = settings(options)
+    domains = select_named(model.domains, options, model.cluster.name, "protection domain")
+    out = _Domains()
     if not model.domains:
-        ok = ["no protection domains configured"]
+        out.items.append(Item(State.OK, "no protection domains configured"))
+    for pd in sorted(domains, key=lambda d: d.name):
+        _judge_domain(pd, model, rpo_override, ratio, out)
+    sites_used = {s for pd in domains for s in pd.remote_sites if pd.is_async}
+    sites_used |= {pd.metro.remote_site for pd in domains if pd.metro and pd.metro.remote_site}
+    if not filtered(options):
+        sites_used |= set(model.remote_sites)
+    consumed = set()
+    items = _link_items(model, sites_used, domains, consumed) + out.items
+    sites = set(model.remote_sites) | {s for pd in model.domains for s in pd.remote_sites}
+    kept = {pd.name for pd in domains} | sites_used
+    items += alert_items(model, {pd.name for pd in model.domains}, sites, kept, consumed,
+                         model.now)
     info = []
     if rpo_override:
         info.append("RPO set by --rpo to %s for every protection domain" % human(rpo_override))
-    return Result(cluster, items, metrics, ok_summary="; ".join(ok) or None,
-                  notes=["source: %s" % model.source] + model.notes, info=info)
-
-
-# -- Prism Central: Leap protection policies -----------------------------------------------------
-def _age_text(resource, model, age):
-    if age is None:
-        return "no recovery point"
-    if resource.newest_at:
-        where = clean(model.cluster_names.get(resource.newest_at, resource.newest_at))
-        return "newest recovery point at %s %s ago" % (where, human(age))
-    return "newest local recovery point %s ago" % human(age)
-
-
-def _rpo_text(rpo):
-    if rpo is None:
-        return "RPO unknown"
-    return "RPO 0 (synchronous)" if rpo == 0 else "RPO %s" % human(rpo)
-
-
-def _resource_verdict(resource, policy, model, rpo_override, ratio):
-    """(state, problems {kind: (state, text)}, age, rpo) of one VM under one policy.
-
-    An RPO of 0 is a synchronous schedule: its replication state is the signal, not the age
-    of recovery points."""
-    states = [s for s in resource.states or () if s.policy == policy.ext_id]
-    problems = {}
-    for st in states:
-        target = clean(model.cluster_names.get(st.target, st.target or "?"))
-        sync = SYNC_STATES.get(st.status, State.UNKNOWN)
-        if sync != State.OK:
-            kind = st.status if st.status in SYNC_STATES else "UNREPORTED"
-            problems[kind] = (sync, "%s to %s" % (st.status or "replication status not "
-                                                  "reported", target))
-    rpos = [s.rpo for s in states if s.rpo is not None]
-    if not rpos and policy.rpo is not None:
-        rpos = [policy.rpo]
-    rpo = rpo_override or (min(rpos) if rpos else None)
-    age = None if resource.newest is None else max(0, model.now - resource.newest)
-    if age is None:
-        if rpo != 0:
-            problems["NO_RECOVERY_POINT"] = (State.CRITICAL, "no recovery point")
-    elif rpo:
-        lag = _thresholds(rpo, ratio).evaluate(age)
-        if lag == State.CRITICAL:
-            problems["RPO_BREACHED"] = (lag, "past the RPO")
-        elif lag == State.WARNING:
-            problems["NEAR_RPO"] = (lag, "near the RPO")
-    state = worst((s for s, _ in problems.values()), default=State.OK)
-    return state, problems, age, rpo
-
-
-PROBLEM_WORDS = {
-    "OUT_OF_SYNC": "OUT_OF_SYNC", "SYNCING": "SYNCING", "UNREPORTED": "replication status "
-    "not reported", "NO_RECOVERY_POINT": "without a recovery point",
-    "RPO_BREACHED": "past the RPO", "NEAR_RPO": "near the RPO",
-}
-
-
-def _policy_items(policy, members, model, rpo_override, ratio):
-    name = clean(policy.name)
-    items, groups, ages = [], {}, []
-    for resource in sorted(members, key=lambda r: r.name):
-        state, problems, age, rpo = _resource_verdict(resource, policy, model, rpo_override,
-                                                      ratio)
-        if age is not None:
-            ages.append((age, rpo))
-        served = "" if resource.states is not None else " (no replication state: not a " \
-            "minutely or synchronous schedule)"
-        facts = "%s, %s" % (_age_text(resource, model, age), _rpo_text(rpo))
-        if problems:
-            words = "; ".join(text for _, text in problems.values())
-            items.append(Item(state, "%s: VM %s: %s (%s)" % (
-                name, clean(resource.name), words, facts), brief=""))
-            for kind, (kind_state, _) in problems.items():
-                groups.setdefault(kind, (kind_state, []))[1].append((resource, age, rpo))
-        else:
-            states = ", ".join(sorted({s.status for s in resource.states or ()
-                                       if s.policy == policy.ext_id and s.status}))
-            items.append(Item(State.OK, "%s: VM %s: %s%s%s" % (
-                name, clean(resource.name), states + ", " if states else "", facts, served)))
-    total = len(members)
-    summary = []
-    for kind in ("OUT_OF_SYNC", "NO_RECOVERY_POINT", "RPO_BREACHED", "SYNCING", "UNREPORTED",
-                 "NEAR_RPO"):
-        if kind not in groups:
-            continue
-        state, found = groups[kind]
-        who = _names(clean(r.name) for r, _, _ in found)
-        if kind in ("RPO_BREACHED", "NEAR_RPO"):
-            oldest = max(age for _, age, _ in found)
-            rpo = min(rpo for _, _, rpo in found)
-            prefix = "RPO breached: " if kind == "RPO_BREACHED" else ""
-            text = "%spolicy %s: %d of %d VMs %s (oldest %s, RPO %s): %s" % (
-                prefix, name, len(found), total, PROBLEM_WORDS[kind], human(oldest),
-                human(rpo), who)
-        else:
-            text = "policy %s: %d of %d VMs %s: %s" % (name, len(found), total,
-                                                      PROBLEM_WORDS[kind], who)
-        summary.append(Item(state, text))
-    if policy.paused:
-        summary.append(Item(State.WARNING, "policy %s: replication paused" % name))
-    if not members:
-        summary.append(Item(State.OK, "policy %s: no protected VM of %s seen" % (
-            name, clean(model.cluster.name))))
-    return summary + items, ages, groups
-
-
-def evaluate_leap(model, options):
-    rpo_override, ratio = _settings(options)
-    cluster = model.cluster.name
-    policies = _select(model.policies, options, cluster, "protection policy")
-    items, metrics = [], []
-    by_policy = {p.ext_id: [] for p in model.policies}
-    for resource in model.resources:
-        for ext_id in resource.policy_ids():
-            by_policy.setdefault(ext_id, []).append(resource)
-    if not model.policies:
-        items.append(Item(State.OK, "no protection policies on Prism Central"))
-    in_use, worst_lag = 0, None
-    for policy in sorted(policies, key=lambda p: p.name):
-        members = by_policy.get(policy.ext_id, [])
-        if not members and not _filtered(options):
-            continue  # a policy protecting nothing on this cluster: not this cluster's concern
-        in_use += 1
-        policy_items, ages, groups = _policy_items(policy, members, model, rpo_override, ratio)
-        items += policy_items
-        oldest = max(ages, key=lambda x: x[0]) if ages else (None, rpo_override or policy.rpo)
-        rpo = oldest[1]
-        thresholds = _thresholds(rpo, ratio) if rpo else Thresholds()
-        if oldest[0] is not None and rpo and (
-                worst_lag is None or oldest[0] / rpo > worst_lag[1] / worst_lag[2]):
-            worst_lag = (policy.name, oldest[0], rpo)
-        metrics += [
-            Metric("resources.count", len(members), minimum=0, instance=policy.name),
-            Metric("resources.out_of_sync.count", len(groups.get("OUT_OF_SYNC", (0, []))[1]),
-                   critical=Range(0, 0), minimum=0, instance=policy.name),
-            Metric("resources.syncing.count", len(groups.get("SYNCING", (0, []))[1]),
-                   warning=Range(0, 0), minimum=0, instance=policy.name),
-            Metric("recovery_point.age.seconds", None if oldest[0] is None else int(oldest[0]),
-                   "s", warning=thresholds.warning, critical=thresholds.critical, minimum=0,
-                   instance=policy.name),
-        ]
-    unattached = [r for r in model.resources if not r.policy_ids()]
-    if unattached and not _filtered(options):
-        items.append(Item(State.OK, "%s with recovery points but tied to no policy (no "
-                          "replication state, no policy category): %s" % (
-                              _plural(len(unattached), "VM"),
-                              _names(clean(r.name) for r in unattached))))
-    if model.state_error:
-        items.append(Item(State.UNKNOWN, clean(model.state_error)))
-    kept = {p.name for p in policies} | {r.name for p in policies
-                                         for r in by_policy.get(p.ext_id, [])}
-    items += _alert_items(model, {p.name for p in model.policies},
-                          {r.name for r in model.resources}, kept, set(), model.now)
-    ok = None
-    if in_use:
-        vms = len({r.ext_id for p in policies for r in by_policy.get(p.ext_id, [])})
-        ok = "%d protection polic%s, %s in sync within RPO" % (
-            in_use, "y" if in_use == 1 else "ies", _plural(vms, "protected VM"))
-        if worst_lag:
-            ok += ": worst %s %s, RPO %s" % (clean(worst_lag[0]), human(worst_lag[1]),
-                                             human(worst_lag[2]))
-    elif not model.policies:
-        ok = "no protection policies on Prism Central"
-    else:
-        ok = "no protection policy protects a VM of %s" % clean(cluster)
-        items.append(Item(State.OK, ok))
-    info = ["protection domains are Prism Element objects, not visible here: check them "
-            "against the cluster's Prism Element"]
-    if model.not_read:
-        info.append("replication state read for %d of %d protected VMs (those with the oldest "
-                    "recovery points); the others are judged on recovery point age only"
-                    % (len(model.resources) - model.not_read, len(model.resources)))
-    if rpo_override:
-        info.append("RPO set by --rpo to %s for every protection policy" % human(rpo_override))
-    return Result(cluster, items, metrics, ok_summary=ok,
+    return Result(model.cluster.name, items, out.metrics,
+                  ok_summary=_element_ok_summary(model, out),
                   notes=["source: %s" % model.source] + model.notes, info=info)
 
 
 def evaluate(model, options):
     if model.kind == "pc":
+        from .replication_leap import evaluate_leap
+
         return evaluate_leap(model, options)
     return evaluate_element(model, options)
 
@@ -616,6 +456,14 @@ SPEC = CheckSpec(
               "cluster's availability and the VM's recovery points."),
         Alert("WARNING", "a protected VM is SYNCING (Prism Central)",
               "Initial or catch-up replication in progress; check it completes."),
+        Alert("WARNING", "a VM of a policy with a remote target has recovery points only on "
+              "its own cluster: no copy at the target (Prism Central)",
+              "Replication to the target has not happened or the copies expired: check the "
+              "policy's replication, the target cluster and the VM's recovery points."),
+        Alert("CRITICAL", "a VM whose categories put it under a policy has no recovery point "
+              "(Prism Central)",
+              "The policy's schedule has not taken a recovery point of it: check the policy "
+              "and the VM's recovery points in Prism Central."),
         Alert("CRITICAL", "an unacknowledged CRITICAL replication alert is open (remote site "
               "unreachable, replication failure, RPO cannot be met, ...)",
               "Follow the alert's resolution in Prism; the line quotes it. WARNING alerts give "
@@ -626,16 +474,20 @@ SPEC = CheckSpec(
         Alert("WARNING", "a PD replicates to a site that is not a configured remote site",
               "Fix the PD's remote site or re-create the remote site."),
         Alert("UNKNOWN", "no RPO is known for a PD (no running schedule replicates to the "
-              "site) or the alerts could not be read",
-              "Give --rpo SECONDS, or fix the user's permissions on alerts."),
+              "site), a PD's active flag is not reported, the alerts could not be read, or "
+              "(Prism Central) the cluster's VM list could not be read so recovery point ages "
+              "are not judged",
+              "Give --rpo SECONDS, or fix the user's permissions (alerts, VMs)."),
     ),
     collect=collect,
     evaluate=evaluate,
     main_metric=None,
     notes=(
-        "Lag: the age of the newest snapshot present at the remote site, from the local "
-        "snapshot list (a snapshot naming the site and not being sent there now; INFERRED "
-        "meaning of remote_site_names) and the remote sites' snapshot list.",
+        "Lag: the age of the newest snapshot present at the remote site, from the remote "
+        "sites' snapshot list (remote_sites/dr_snapshots) alone when the cluster serves it. "
+        "Only when it does not (noted with -v) does the local snapshot list stand in: a local "
+        "snapshot naming the site and not being sent there now counts as there (INFERRED "
+        "meaning of remote_site_names).",
         "RPO: the interval of the shortest running schedule that replicates to the site "
         "(cron_schedules shape INFERRED), or --rpo.",
         "Remote-site link status comes from Prism's connectivity alerts (RemoteSiteIsUnreachable,"
@@ -645,5 +497,11 @@ SPEC = CheckSpec(
         "Prism Central: field names from the v4 SDK models (MODEL), paths and values INFERRED; "
         "replication states exist only for minutely or synchronous schedules, other VMs are "
         "judged on recovery point age; at most 200 protected-resources reads per run.",
+        "Prism Central: a VM is protected when its categories match a policy's (vmm v4 VM "
+        "list) or a replication state names the policy, recovery point or not. For a policy "
+        "with a remote target the age judged is that of the newest copy at the target "
+        "(recovery point locationExtId read as a cluster: INFERRED); a VM with recovery points "
+        "only on its own cluster has 'no copy at <target>' (WARNING; CRITICAL once the local "
+        "one is past the RPO). Without the VM list, ages are not judged (UNKNOWN).",
     ),
 )

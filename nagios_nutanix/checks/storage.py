@@ -1,11 +1,12 @@
 """`storage`: how full are the pools and containers, and could the cluster rebuild a lost node?"""
 
-from ..checks.spec import Alert, CheckSpec, MetricSpec, Option
 from ..plugin.perfdata import Metric
 from ..plugin.ranges import Range, Thresholds
 from ..plugin.result import Item, Result
 from ..plugin.sanitize import clean
-from ..plugin.state import State
+from ..plugin.state import State, severity
+from ..plugin.words import listing, plural, size
+from .spec import Alert, CheckSpec, MetricSpec, Option
 
 SAVINGS_WORDS = {"overall": "overall", "dedup": "deduplication", "compression": "compression",
                  "erasure_coding": "erasure coding"}
@@ -18,26 +19,12 @@ def collect(context):
 
 
 # -- words ---------------------------------------------------------------------------------------
-def size(value):
-    """Bytes in binary units, one decimal: 20.9 TiB, 512.0 GiB."""
-    value = float(value)
-    for unit, power in (("PiB", 50), ("TiB", 40), ("GiB", 30), ("MiB", 20)):
-        if abs(value) >= 2 ** power:
-            return "%.1f %s" % (value / 2 ** power, unit)
-    return "%d B" % value
-
-
 def percent(value):
     return "%.1f %%" % value
 
 
 def ratio(value):
     return "%.2f:1" % value
-
-
-def _names(names, limit=4):
-    shown = ", ".join(names[:limit])
-    return shown + (" and %d more" % (len(names) - limit) if len(names) > limit else "")
 
 
 # -- judgement -----------------------------------------------------------------------------------
@@ -124,10 +111,10 @@ def resilience(model, warning):
     unknown = [clean(h.name) for h in hosts if h.capacity is None]
     if not hosts or unknown:
         return [Item(State.UNKNOWN, "resilient capacity not computed: storage capacity not "
-                     "reported for %s" % (_names(unknown) if unknown else "any host"))], [], None
+                     "reported for %s" % (listing(unknown) if unknown else "any host"))], [], None
     if len(hosts) <= failures:
-        return [Item(State.WARNING, "only %d node%s with storage: RF%d cannot rebuild after a "
-                     "node failure" % (len(hosts), "" if len(hosts) == 1 else "s", rf))], [], None
+        return [Item(State.WARNING, "only %s with storage: RF%d cannot rebuild after a "
+                     "node failure" % (plural(len(hosts), "node"), rf))], [], None
     used = model.total.used
     if used is None:
         used = sum(h.used or 0 for h in hosts) if all(h.used is not None for h in hosts) \
@@ -172,102 +159,117 @@ def _filtered(options):
                 or getattr(options, "filter_container_regex", None))
 
 
-def evaluate(model, options):
-    from ..nodes import select
+class _Verdict:
+    """What evaluate() gathers, part by part."""
 
-    cluster = model.cluster
-    name = clean(cluster.name)
-    thresholds = Thresholds(options.warning, options.critical)
-    container_thresholds = Thresholds(
-        options.container_warning if options.container_warning is not None else options.warning,
-        options.container_critical if options.container_critical is not None
-        else options.critical)
-    planning = options.planning
-    minimum = options.min_savings_ratio
-    filtered = _filtered(options)
-    items, metrics, ok_words, info = [], [], [], []
+    def __init__(self):
+        self.items, self.metrics, self.ok_words, self.info = [], [], [], []
 
-    containers = select(model.containers, options, lambda c: [c.name, c.uuid],
-                        "cluster %s" % name, what="storage container",
-                        exact="filter_container", regex="filter_container_regex")
 
-    if not filtered:
-        # Pools (Prism Element), then the cluster as a whole.
-        for pool in model.pools:
-            item, _ = space_item("storage pool", pool, thresholds, planning)
-            items.append(item)
-            metrics += space_metrics("storagepool", pool, thresholds, instance=pool.name)
-        # With pools the cluster-wide line stays in the long output: the pool lines speak.
-        item, _ = space_item("cluster", model.total, thresholds, planning,
-                             brief="" if model.pools else None)
-        items.append(item)
-        metrics += space_metrics("cluster", model.total, thresholds)
-        if model.total.percent is not None:
-            ok_words.append("storage %s used (%s of %s)%s" % (
-                percent(model.total.percent), size(model.total.used),
-                size(model.total.capacity),
-                ", capacity planning" if planning is not None
-                and model.total.percent >= planning else ""))
-        if model.pools == [] and not model.not_available:
-            items.append(Item(State.UNKNOWN, "Prism listed no storage pool"))
+def _judge_pools_and_cluster(model, thresholds, planning, out):
+    """Pools (Prism Element), then the cluster as a whole."""
+    pool_states = []
+    for pool in model.pools:
+        item, state = space_item("storage pool", pool, thresholds, planning)
+        pool_states.append(state)
+        out.items.append(item)
+        out.metrics += space_metrics("storagepool", pool, thresholds, instance=pool.name)
+    item, state = space_item("cluster", model.total, thresholds, planning)
+    if state == State.OK or (state != State.UNKNOWN and any(
+            severity(p) >= severity(state) for p in pool_states)):
+        # The pool lines already say it: the cluster-wide line stays in the long output. An
+        # UNKNOWN one always reaches the first line with its reason.
+        item.brief = ""
+    out.items.append(item)
+    out.metrics += space_metrics("cluster", model.total, thresholds)
+    total = model.total
+    if total.percent is not None:
+        out.ok_words.append("storage %s used (%s of %s)%s" % (
+            percent(total.percent), size(total.used), size(total.capacity),
+            ", capacity planning" if planning is not None and total.percent >= planning
+            else ""))
+    if model.pools == [] and not model.not_available:
+        out.items.append(Item(State.UNKNOWN, "Prism listed no storage pool"))
 
+
+def _judge_containers(model, containers, thresholds, planning, minimum, filtered, out):
     for container in containers:
-        item, _ = space_item("container", container, container_thresholds, planning,
+        item, _ = space_item("container", container, thresholds, planning,
                              brief=None if filtered else "")
         if item.state != State.OK:
             item.brief = item.text
         overall = container.savings.get("overall")
         if overall is not None:
             item.text += ", data reduction %s" % ratio(overall)
-        items.append(item)
-        metrics += space_metrics("container", container, container_thresholds,
-                                 instance=container.name)
-        metrics += savings_metrics("container", container, minimum if filtered else None,
-                                   instance=container.name)
+        out.items.append(item)
+        out.metrics += space_metrics("container", container, thresholds,
+                                     instance=container.name)
+        out.metrics += savings_metrics("container", container, minimum if filtered else None,
+                                       instance=container.name)
         if minimum and filtered:
-            items.append(savings_item("container", container, minimum))
+            out.items.append(savings_item("container", container, minimum))
     if not containers:
-        items.append(Item(State.OK if model.pools else State.UNKNOWN,
-                          "no storage containers listed"))
-    if filtered:
-        if len(containers) == 1 and containers[0].percent is not None:
-            only = containers[0]
-            ok_words.append("container %s %s of %s used" % (
-                clean(only.name), percent(only.percent), clean(only.against)))
-        else:
-            known = [c for c in containers if c.percent is not None]
-            fullest = max(known, key=lambda c: c.percent) if known else None
-            ok_words.append("%d containers%s" % (len(containers), "" if fullest is None else
+        out.items.append(Item(State.OK if model.pools else State.UNKNOWN,
+                              "no storage containers listed"))
+    if not filtered:
+        out.ok_words.append(plural(len(containers), "container"))
+    elif len(containers) == 1 and containers[0].percent is not None:
+        only = containers[0]
+        out.ok_words.append("container %s %s of %s used" % (
+            clean(only.name), percent(only.percent), clean(only.against)))
+    else:
+        known = [c for c in containers if c.percent is not None]
+        fullest = max(known, key=lambda c: c.percent) if known else None
+        out.ok_words.append("%d containers%s" % (len(containers), "" if fullest is None else
                                                  ", fullest %s %s used" % (
                                                      clean(fullest.name),
                                                      percent(fullest.percent))))
-    else:
-        ok_words.append("%d container%s" % (len(containers), "" if len(containers) == 1
-                                             else "s"))
 
+
+def _judge_savings_and_resilience(model, options, out):
+    overall = model.total.savings.get("overall")
+    if overall is not None:
+        out.ok_words.append("data reduction %s" % ratio(overall))
+    minimum = options.min_savings_ratio
+    out.metrics += savings_metrics("cluster", model.total, minimum)
+    if minimum:
+        out.items.append(savings_item("cluster", model.total, minimum))
+    if model.hosts is not None:
+        found, more, words = resilience(model, options.resilient_warning)
+        out.items += found
+        out.metrics += more
+        if words:
+            out.ok_words.append(words)
+    if model.not_available:
+        out.info.append("not available from %s, not checked: %s; monitor the cluster's Prism "
+                        "Element for those" % (model.source, "; ".join(model.not_available)))
+
+
+def evaluate(model, options):
+    from ..nodes import select
+
+    thresholds = Thresholds(options.warning, options.critical)
+    container_thresholds = Thresholds(
+        options.container_warning if options.container_warning is not None else options.warning,
+        options.container_critical if options.container_critical is not None
+        else options.critical)
+    filtered = _filtered(options)
+    containers = select(model.containers, options, lambda c: [c.name, c.uuid],
+                        "cluster %s" % clean(model.cluster.name), what="storage container",
+                        exact="filter_container", regex="filter_container_regex")
+    out = _Verdict()
     if not filtered:
-        overall = model.total.savings.get("overall")
-        if overall is not None:
-            ok_words.append("data reduction %s" % ratio(overall))
-        metrics += savings_metrics("cluster", model.total, minimum)
-        if minimum:
-            items.append(savings_item("cluster", model.total, minimum))
-        if model.hosts is not None:
-            found, more, words = resilience(model, options.resilient_warning)
-            items += found
-            metrics += more
-            if words:
-                ok_words.append(words)
-
-    if model.not_available and not filtered:
-        info.append("not available from %s, not checked: %s; monitor the cluster's Prism "
-                    "Element for those" % (model.source, "; ".join(model.not_available)))
+        _judge_pools_and_cluster(model, thresholds, options.planning, out)
+    _judge_containers(model, containers, container_thresholds, options.planning,
+                      options.min_savings_ratio, filtered, out)
+    if not filtered:
+        _judge_savings_and_resilience(model, options, out)
     notes = ["source: %s" % model.source,
              "resilient capacity = sum of the hosts' storage capacity (v2.0 hosts usage_stats "
              "storage.capacity_bytes) minus that of the RF-1 largest hosts; compared with the "
              "cluster's storage.usage_bytes"]
-    return Result(cluster.name, items, metrics, ok_summary=", ".join(ok_words), info=info,
-                  notes=notes)
+    return Result(model.cluster.name, out.items, out.metrics, ok_summary=", ".join(out.ok_words),
+                  info=out.info, notes=notes)
 
 
 SPEC = CheckSpec(

@@ -1,6 +1,5 @@
 """`version`: AOS, AHV, NCC and Prism Central versions, their drift and a version policy."""
 
-from ..checks.spec import Alert, CheckSpec, MetricSpec, Option
 from ..config.version_policy import COMPONENT_WORDS, version_key, version_text
 from ..plugin.errors import UsageError
 from ..plugin.perfdata import Metric
@@ -8,6 +7,8 @@ from ..plugin.ranges import Range
 from ..plugin.result import Item, Result
 from ..plugin.sanitize import clean
 from ..plugin.state import State
+from ..plugin.words import listing, plural
+from .spec import Alert, CheckSpec, MetricSpec, Option
 
 HYPERVISOR_WORDS = {"AHV": "AHV", "ESXI": "ESXi", "HYPERV": "Hyper-V", None: "hypervisor"}
 DEFAULT_EOL_WARNING_DAYS = 90
@@ -100,8 +101,8 @@ def policy_items(policy, component, version, where, today, eol_days):
                               "(%s)" % (label, clean(train.name), eol, _tag(policy))))
         elif days <= eol_days:
             items.append(Item(State.WARNING, "%s: release train %s reaches end of life on %s, "
-                              "in %d day%s (%s)" % (label, clean(train.name), eol, days,
-                                                    "" if days == 1 else "s", _tag(policy))))
+                              "in %s (%s)" % (label, clean(train.name), eol,
+                                              plural(days, "day"), _tag(policy))))
         else:
             items.append(Item(State.OK, "%s: release train %s supported until %s (%s)" % (
                 label, clean(train.name), eol, _tag(policy)), brief=""))
@@ -135,105 +136,137 @@ def compatibility_items(policy, aos, groups, total):
     return items
 
 
-def evaluate(model, options):
-    cluster = model.cluster
-    eol_days = options.eol_warning_days
-    if eol_days is None:
-        eol_days = DEFAULT_EOL_WARNING_DAYS
-    if eol_days < 0:
-        raise UsageError("--eol-warning-days must be 0 or more, not %d" % eol_days)
-    policy = model.policy
-    items, metrics, ok_words, info = [], [], [], []
-    upgrading = bool(cluster.upgrade_in_progress)
+def _eol_days(options):
+    days = options.eol_warning_days
+    if days is None:
+        days = DEFAULT_EOL_WARNING_DAYS
+    if days < 0:
+        raise UsageError("--eol-warning-days must be 0 or more, not %d" % days)
+    return days
 
-    # AOS, LTS/STS, upgrade
+
+def _aos_items(cluster, out):
+    """AOS, LTS/STS and a running upgrade."""
     aos = cluster.version
     if aos:
-        items.append(Item(State.OK, "AOS %s (%s)" % (clean(aos), _lts(cluster.is_lts))))
-        ok_words.append("AOS %s %s" % (clean(aos), _lts(cluster.is_lts)))
+        out.items.append(Item(State.OK, "AOS %s (%s)" % (clean(aos), _lts(cluster.is_lts))))
+        out.ok_words.append("AOS %s %s" % (clean(aos), _lts(cluster.is_lts)))
     else:
-        items.append(Item(State.UNKNOWN, "AOS version not reported by Prism"))
-    if upgrading:
+        out.items.append(Item(State.UNKNOWN, "AOS version not reported by Prism"))
+    if cluster.upgrade_in_progress:
         target = cluster.target_version
         words = "upgrade in progress%s" % (
             " to %s" % clean(target) if target and target != aos else "")
-        items.append(Item(State.OK, words))
-        ok_words.append(words)
+        out.items.append(Item(State.OK, words))
+        out.ok_words.append(words)
 
-    # Hypervisors across hosts
+
+def _hypervisor_items(model, upgrading, out):
+    """The hypervisor versions across hosts; returns their groups."""
     total = len(model.hosts)
     groups, unknown = hypervisor_groups(model.hosts)
+    if not model.hosts:
+        out.items.append(Item(State.UNKNOWN, "Prism listed no hosts: hypervisor versions not "
+                              "checked"))
     if unknown:
-        items.append(Item(State.UNKNOWN, "hypervisor version not reported for %s"
-                          % ", ".join(unknown[:8])))
+        out.items.append(Item(State.UNKNOWN, "hypervisor version not reported for %s"
+                              % listing(unknown, 8)))
     if groups:
         drift = drift_item(groups, total, upgrading)
-        items.append(drift)
+        out.items.append(drift)
         if len(groups) == 1:
-            ok_words.append(drift.text)
+            out.ok_words.append(drift.text)
         else:
-            ok_words.append("%d hypervisor versions" % len(groups))
-    metrics.append(Metric("hypervisor.versions.count", len(groups), warning=Range.parse("1"),
-                          minimum=0))
+            out.ok_words.append("%d hypervisor versions" % len(groups))
+    # While an upgrade runs, differing versions are expected (OK): no warning range then, so
+    # the perfdata says what the check says.
+    out.metrics.append(Metric("hypervisor.versions.count", len(groups) if model.hosts else None,
+                              warning=None if upgrading else Range.parse("1"), minimum=0))
+    return groups
 
-    # NCC, Prism Central
+
+def _other_items(model, out):
+    """NCC and, on Prism Central, its own version; returns the NCC version."""
     ncc = version_text(model.ncc) if model.ncc else None
     if ncc:
-        items.append(Item(State.OK, "NCC %s" % clean(ncc)))
-        ok_words.append("NCC %s" % clean(ncc))
+        out.items.append(Item(State.OK, "NCC %s" % clean(ncc)))
+        out.ok_words.append("NCC %s" % clean(ncc))
     else:
-        items.append(Item(State.UNKNOWN, "NCC version not reported by Prism"))
+        out.items.append(Item(State.UNKNOWN, "NCC version not reported by Prism"))
     if model.prism_central:
-        items.append(Item(State.OK, "Prism Central %s" % clean(model.prism_central)))
-        ok_words.append("Prism Central %s" % clean(model.prism_central))
+        out.items.append(Item(State.OK, "Prism Central %s" % clean(model.prism_central)))
+        out.ok_words.append("Prism Central %s" % clean(model.prism_central))
+    return ncc
 
-    # The policy
-    if policy is None:
-        info.append("no --policy given: minimum versions, end of life and allowed AOS/AHV "
-                    "pairs not checked")
-    else:
-        eol = {}
-        checks = []
-        if aos:
-            checks.append(("aos", aos, None))
-        for (kind, text), names in sorted(groups.items()):
-            if kind == "AHV":
-                checks.append(("ahv", text, _hosts(names, total)))
-        if ncc:
-            checks.append(("ncc", ncc, None))
-        if model.prism_central:
-            checks.append(("prism_central", model.prism_central, None))
-        for component, version, where in checks:
-            if component not in policy.trains:
-                continue
-            found, days = policy_items(policy, component, version, where, model.today,
-                                       eol_days)
-            items += found
-            if days is not None:
-                eol[component] = min(days, eol.get(component, days))
-        items += compatibility_items(policy, aos, groups, total)
-        for component in ("aos", "ahv", "ncc", "prism_central"):
-            if component in eol:
-                metrics.append(Metric("%s.eol.days" % component, eol[component],
-                                      warning=Range.parse("%d:" % eol_days),
-                                      critical=Range.parse("0:")))
-        unchecked = [COMPONENT_WORDS[c] for c in ("aos", "ahv", "ncc", "prism_central")
-                     if c not in policy.trains
-                     and (c != "prism_central" or model.prism_central)]
-        if unchecked:
-            info.append("the policy has no %s section: not checked against it"
+
+def eol_metric(component, days, eol_days):
+    """Days to end of life, with ranges that agree with policy_items(): WARNING from
+    `eol_days` days before (inclusive, so the warning range starts one day later), CRITICAL
+    once past (negative)."""
+    return Metric("%s.eol.days" % component, days, warning=Range.parse("%d:" % (eol_days + 1)),
+                  critical=Range.parse("0:"))
+
+
+def _policy_judgement(model, policy, groups, ncc, eol_days, out):
+    aos = model.cluster.version
+    total = len(model.hosts)
+    checks = []
+    if aos:
+        checks.append(("aos", aos, None))
+    for (kind, text), names in sorted(groups.items()):
+        if kind == "AHV":
+            checks.append(("ahv", text, _hosts(names, total)))
+    if ncc:
+        checks.append(("ncc", ncc, None))
+    if model.prism_central:
+        checks.append(("prism_central", model.prism_central, None))
+    eol = {}
+    for component, version, where in checks:
+        if component not in policy.trains:
+            continue
+        found, days = policy_items(policy, component, version, where, model.today, eol_days)
+        out.items += found
+        if days is not None:
+            eol[component] = min(days, eol.get(component, days))
+    out.items += compatibility_items(policy, aos, groups, total)
+    for component in ("aos", "ahv", "ncc", "prism_central"):
+        if component in eol:
+            out.metrics.append(eol_metric(component, eol[component], eol_days))
+    unchecked = [COMPONENT_WORDS[c] for c in ("aos", "ahv", "ncc", "prism_central")
+                 if c not in policy.trains and (c != "prism_central" or model.prism_central)]
+    if unchecked:
+        out.info.append("the policy has no %s section: not checked against it"
                         % ", ".join(unchecked))
-        if policy.example:
-            info.append("%s is marked as an EXAMPLE (example: true): its dates and minimums "
-                        "are made up, not Nutanix facts; write your own policy"
+    if policy.example:
+        out.info.append("%s is marked as an EXAMPLE (example: true): its dates, minimums and "
+                        "pairs are made up, not Nutanix facts; write your own policy"
                         % clean(policy.path))
-        if not any(i.state != State.OK for i in items):
-            ok_words.append("within the %s" % _tag(policy))
+    if not any(i.state != State.OK for i in out.items):
+        out.ok_words.append("within the %s" % _tag(policy))
+
+
+class _Verdict:
+    def __init__(self):
+        self.items, self.metrics, self.ok_words, self.info = [], [], [], []
+
+
+def evaluate(model, options):
+    eol_days = _eol_days(options)
+    out = _Verdict()
+    upgrading = bool(model.cluster.upgrade_in_progress)
+    _aos_items(model.cluster, out)
+    groups = _hypervisor_items(model, upgrading, out)
+    ncc = _other_items(model, out)
+    if model.policy is None:
+        out.info.append("no --policy given: minimum versions, end of life and allowed AOS/AHV "
+                        "pairs not checked")
+    else:
+        _policy_judgement(model, model.policy, groups, ncc, eol_days, out)
     if model.not_available:
-        info.append("not available from %s, not checked: %s" % (
+        out.info.append("not available from %s, not checked: %s" % (
             model.source, "; ".join(model.not_available)))
-    return Result(cluster.name, items, metrics, ok_summary=", ".join(ok_words), info=info,
-                  notes=["source: %s" % model.source])
+    return Result(model.cluster.name, out.items, out.metrics, ok_summary=", ".join(out.ok_words),
+                  info=out.info, notes=["source: %s" % model.source])
 
 
 SPEC = CheckSpec(
@@ -249,9 +282,10 @@ SPEC = CheckSpec(
     scope="cluster",
     sources=("prism-element", "prism-central"),
     options=(
-        Option(("--policy",), "version policy (YAML): minimum versions and end-of-life dates "
-               "per release train, allowed AOS/AHV pairs; an EXAMPLE with made-up dates ships "
-               "as nagios_nutanix/config/version-policy.example.yaml (default: no policy)",
+        Option(("--policy",), "version policy (YAML, parsed at every run): minimum versions and "
+               "end-of-life dates per release train, allowed AOS/AHV pairs; an EXAMPLE with "
+               "made-up dates and pairs ships as nagios_nutanix/config/"
+               "version-policy.example.yaml (default: no policy)",
                metavar="FILE", macro="VERSION_POLICY"),
         Option(("--eol-warning-days",), "WARNING this many days before a release train's end "
                "of life (default %(default)s)", default=DEFAULT_EOL_WARNING_DAYS, type="int",
@@ -259,10 +293,13 @@ SPEC = CheckSpec(
     ),
     metrics=(
         MetricSpec("hypervisor.versions.count", "", "distinct hypervisor versions across the "
-                   "hosts; warning above 1", minimum=0),
+                   "hosts; warning above 1, no warning range while an upgrade runs (differing "
+                   "versions are then expected and OK)", minimum=0),
         MetricSpec("aos.eol.days", "", "days until the AOS release train's end of life (with "
                    "--policy, when it gives one; negative once past); also ahv., ncc., "
-                   "prism_central."),
+                   "prism_central.; warning range --eol-warning-days + 1 ('91:' by default: "
+                   "a train exactly 90 days from its end of life is already WARNING), critical "
+                   "'0:'"),
     ),
     alerts=(
         Alert("CRITICAL", "a version's release train is past its end of life (--policy)",
@@ -279,7 +316,8 @@ SPEC = CheckSpec(
         Alert("WARNING", "hosts run different hypervisor versions (no upgrade in progress)",
               "A host was left behind by an upgrade or was replaced: finish the upgrade in "
               "LCM so every host runs the same version."),
-        Alert("UNKNOWN", "a version was not reported, or the policy file cannot be read",
+        Alert("UNKNOWN", "a version was not reported, Prism listed no hosts, or the policy "
+              "file cannot be read",
               "The line names the field, or the policy key and line to fix."),
     ),
     collect=collect,
@@ -291,7 +329,9 @@ SPEC = CheckSpec(
         "The APIs read give one AOS version per cluster, so AOS drift between nodes cannot be "
         "seen; a running upgrade (is_upgrade_in_progress / upgradeStatus) is stated, and "
         "hypervisor drift is then reported as expected rather than as a WARNING.",
-        "The shipped example policy is marked 'example: true' and its dates are made up; "
+        "The shipped example policy is marked 'example: true'; its dates, minimums and "
+        "AOS/AHV pairs are made up (the pairs are illustrative, not checked against Nutanix's "
+        "compatibility matrix); "
         "the check says so next to each finding ('EXAMPLE policy') until you write your own.",
     ),
 )

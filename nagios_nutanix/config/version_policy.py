@@ -9,7 +9,8 @@
 
 The file is read node by node, as written: an unquoted 6.10 stays "6.10" (plain YAML would
 read the number 6.1), and every complaint names its key and line. An example ships next to
-this module (version-policy.example.yaml); its dates and minimums are made up.
+this module (version-policy.example.yaml); its dates, minimums and AOS/AHV pairs are made up
+(the pairs are illustrative, unverified).
 """
 
 import os

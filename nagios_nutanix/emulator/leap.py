@@ -20,6 +20,10 @@ Scenario entry (knobs are emulator inventions, not Prism fields)::
         replication_status: IN_SYNC
         paused: false
         vm_overrides: {2: {replication_status: OUT_OF_SYNC, replicated_minutes_ago: 47.5}}
+        # per VM also: replicated: false (no recovery point reached the target),
+        #              recovery_points: false (the VM has none, only the policy's category)
+
+The VMs a policy protects carry its category in the vmm v4 VM list (``vm_categories``).
 """
 
 import time
@@ -47,6 +51,39 @@ def _location(label: str, pc_uuid: str, cluster: Cluster, primary: bool) -> dict
     }
 
 
+def _assignments(world: World) -> list[tuple[dict[str, Any], Cluster, Cluster, list[Any]]]:
+    """(spec, source, target, VMs) per policy: each protects the next ``vm_count`` guest VMs
+    of its source cluster, in VM order."""
+    by_name = {c.name: c for c in world.clusters}
+    offsets: dict[str, int] = {}
+    found = []
+    for spec in world.protection_policies:
+        source, target = by_name.get(spec.get("source")), by_name.get(spec.get("target"))
+        if source is None or target is None:
+            raise ScenarioError("protection policy %s: source and target must name clusters"
+                                % spec.get("name"))
+        start = offsets.get(source.name, 0)
+        count = int(spec.get("vm_count", 3))
+        offsets[source.name] = start + count
+        found.append((spec, source, target, source.guest_vms[start:start + count]))
+    return found
+
+
+def category_of(policy_name: str) -> str:
+    return stable_uuid("category", "ProtectionPolicy", policy_name)
+
+
+def vm_categories(world: World) -> dict[str, list[str]]:
+    """{VM ext id: [category ext ids]}: the ProtectionPolicy category of each policy a VM is
+    protected by. The vmm v4 VM list serves them as the VM's ``categories`` (references with
+    extId: MODEL; values INFERRED)."""
+    found: dict[str, list[str]] = {}
+    for spec, _source, _target, vms in _assignments(world):
+        for vm in vms:
+            found.setdefault(vm.uuid, []).append(category_of(str(spec["name"])))
+    return found
+
+
 class LeapV4:
     POLICIES = "datapolicies.v4.config.ListProtectionPoliciesApiResponse"
     POINTS = "dataprotection.v4.config.ListRecoveryPointsApiResponse"
@@ -57,22 +94,16 @@ class LeapV4:
         self.policies: list[dict[str, Any]] = []
         self.points: list[dict[str, Any]] = []
         self.resources: dict[str, dict[str, Any]] = {}
-        by_name = {c.name: c for c in world.clusters}
         pc_uuid = world.prism_central.uuid if world.prism_central else ""
-        offsets: dict[str, int] = {}
-        for spec in world.protection_policies:
-            self._build(spec, by_name, pc_uuid, offsets)
+        for spec, source, target, vms in _assignments(world):
+            self._build(spec, source, target, vms, pc_uuid)
 
-    def _build(self, spec: dict[str, Any], clusters: dict[str, Cluster], pc_uuid: str,
-               offsets: dict[str, int]) -> None:
+    def _build(self, spec: dict[str, Any], source: Cluster, target: Cluster, vms: list[Any],
+               pc_uuid: str) -> None:
         name = str(spec["name"])
-        source, target = clusters.get(spec.get("source")), clusters.get(spec.get("target"))
-        if source is None or target is None:
-            raise ScenarioError("protection policy %s: source and target must name clusters"
-                                % name)
         rpo = int(spec.get("rpo_seconds", 3600))
         ext_id = stable_uuid("protection_policy", name)
-        category = stable_uuid("category", "ProtectionPolicy", name)
+        category = category_of(name)
         self.policies.append({
             "$objectType": "datapolicies.v4.config.ProtectionPolicy",
             "$reserved": V4_FV,
@@ -94,10 +125,6 @@ class LeapV4:
             }],
             "categoryIds": [category],
         })
-        start = offsets.get(source.name, 0)
-        count = int(spec.get("vm_count", 3))
-        vms = source.guest_vms[start:start + count]
-        offsets[source.name] = start + count
         served = rpo <= MINUTELY_MAX_RPO
         spacing = max(rpo, 3600) if rpo == 0 else rpo
         now = self.world.now
@@ -108,7 +135,12 @@ class LeapV4:
             local_ago = float(knobs.get("last_recovery_point_minutes_ago", 5)) * 60
             remote_ago = float(knobs.get("replicated_minutes_ago",
                                          knobs.get("last_recovery_point_minutes_ago", 5) + 1)) * 60
-            for where, ago in ((source, local_ago), (target, remote_ago)):
+            places = []
+            if knobs.get("recovery_points", True):  # false: the VM has none at all
+                places.append((source, local_ago))
+                if knobs.get("replicated", True):  # false: none reached the target
+                    places.append((target, remote_ago))
+            for where, ago in places:
                 for k in range(RECOVERY_POINTS_PER_VM):
                     created = now - ago - k * spacing
                     point_id = stable_uuid("recovery_point", name, vm.name, where.name, k)

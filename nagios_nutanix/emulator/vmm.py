@@ -15,7 +15,7 @@ V4_FV = {"$fv": "v4.r0"}
 _CLUSTER_FILTER = re.compile(r"^\s*cluster/extId\s+eq\s+'(?P<uuid>[^']+)'\s*$")
 
 
-def vm_v4(cluster: Cluster, vm: Vm) -> dict[str, Any]:
+def vm_v4(cluster: Cluster, vm: Vm, categories: Optional[list[str]] = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "$objectType": "vmm.v4.ahv.config.Vm",
         "$reserved": V4_FV,
@@ -32,6 +32,8 @@ def vm_v4(cluster: Cluster, vm: Vm) -> dict[str, Any]:
     }
     if vm.host is not None:
         out["host"] = {"extId": vm.host.uuid}
+    if categories:  # Leap protection policy categories (emulator/leap.py)
+        out["categories"] = [{"extId": c} for c in categories]
     return out
 
 
@@ -39,7 +41,10 @@ class VmmV4:
     LIST = "vmm.v4.ahv.config.ListVmsApiResponse"
 
     def __init__(self, world: World):
-        self.vms = [vm_v4(c, vm) for c in world.clusters
+        from .leap import vm_categories
+
+        tags = vm_categories(world)
+        self.vms = [vm_v4(c, vm, tags.get(vm.uuid)) for c in world.clusters
                     for vm in sorted(c.guest_vms, key=lambda v: v.name)]
 
     def register(self, router: Router, v4_list: Callable[..., Callable[..., Reply]]) -> None:

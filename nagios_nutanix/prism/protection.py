@@ -8,11 +8,12 @@ What each value is built from (reference §1.9; [SEEN]/[MODEL]/[CONSUMER]/[INFER
   [CONSUMER], cron_schedules[] (element shape INFERRED: type, every_nth, is_suspended,
   retention_policy.remote_max_snapshots{site: n}).
 - `protection_domains/dr_snapshots` [MODEL; the per-PD list is SEEN]: snapshot_id,
-  snapshot_create_time_usecs, remote_site_names. That a local snapshot naming a site in
-  remote_site_names has reached that site is INFERRED; snapshots still being sent to a site
-  (listed in `protection_domains/replications`) are not counted as there.
-- `remote_sites/dr_snapshots` [CONSUMER, ABR]: snapshots held at the remote sites; read when the
-  cluster serves it (its meaning, snapshots present at the named remote sites, is INFERRED).
+  snapshot_create_time_usecs, remote_site_names. The newest local snapshot comes from it.
+- `remote_sites/dr_snapshots` [CONSUMER, ABR]: snapshots held at the remote sites (its meaning,
+  snapshots present at the named remote sites, is INFERRED). When the cluster serves it, it
+  alone says what is at each site. Only when it is not served (404/500/501, noted) do local
+  snapshots stand in: one naming a site in remote_site_names counts as there (INFERRED),
+  unless it is still being sent there (listed in `protection_domains/replications`).
 - `protection_domains/replications` [CONSUMER + INFERRED keys]: ongoing replications.
 - `remote_sites` [CONSUMER]: names and addresses. Prism exposes no remote-site connectivity
   state in any public capture (reference §8.1); link trouble is known from alerts only.
@@ -209,29 +210,45 @@ def remote_site(doc):
 def place_snapshots(domains, local, remote, replications):
     """Set each PD's newest local snapshot and, per remote site, its newest copy there.
 
-    A local snapshot counts at a site when it names the site and is not being sent there now;
-    a remote-site snapshot counts at the sites it names.
+    When the remote sites' snapshot list is served (`remote` is not None) it alone says what
+    is at each site: a remote-site snapshot counts at the sites it names. Only when it is not
+    served do the local snapshots stand in: one naming a site in remote_site_names, and not
+    being sent there now, counts as present there (INFERRED meaning; the caller notes it).
     """
     by_name = {d.name: d for d in domains}
     sending = {(r.pd, r.site, r.snapshot_id) for r in replications}
     for r in replications:
         if r.pd in by_name and (r.operation in (None, "SENDING")):
             by_name[r.pd].replications.append(r)
-    for snaps, is_local in ((local, True), (remote or (), False)):
-        for snap in snaps:
-            pd = by_name.get(snap.get("protection_domain_name"))
-            created = usecs_to_seconds(snap.get("snapshot_create_time_usecs"))
-            if pd is None or created is None:
-                continue
-            if is_local and (pd.newest_local is None or created > pd.newest_local):
-                pd.newest_local = created
-            snapshot_id = None if snap.get("snapshot_id") is None else str(snap["snapshot_id"])
+    for snap in local:
+        pd, created = _owner(snap, by_name)
+        if pd is None:
+            continue
+        if pd.newest_local is None or created > pd.newest_local:
+            pd.newest_local = created
+        if remote is not None:
+            continue
+        snapshot_id = None if snap.get("snapshot_id") is None else str(snap["snapshot_id"])
+        for site in snap.get("remote_site_names") or ():
+            if (pd.name, str(site), snapshot_id) not in sending:
+                _place(pd, str(site), created)
+    for snap in remote or ():
+        pd, created = _owner(snap, by_name)
+        if pd is not None:
             for site in snap.get("remote_site_names") or ():
-                site = str(site)
-                if is_local and (pd.name, site, snapshot_id) in sending:
-                    continue
-                if created > (pd.newest_at.get(site) or 0):
-                    pd.newest_at[site] = created
+                _place(pd, str(site), created)
+
+
+def _owner(snap, by_name):
+    """(PD, creation time) of a snapshot, or (None, None) when either is unknown."""
+    pd = by_name.get(snap.get("protection_domain_name"))
+    created = usecs_to_seconds(snap.get("snapshot_create_time_usecs"))
+    return (pd, created) if pd is not None and created is not None else (None, None)
+
+
+def _place(pd, site, created):
+    if created > (pd.newest_at.get(site) or 0):
+        pd.newest_at[site] = created
 
 
 def _local_snapshots(client, domains):
@@ -269,6 +286,7 @@ def collect(client, cluster):
                 raise
             remote = None
             notes.append("remote_sites/dr_snapshots not served (HTTP %d): ages come from the "
-                         "local snapshot list only" % exc.status)
+                         "local snapshot list only (a local snapshot naming a remote site is "
+                         "taken as present there: INFERRED)" % exc.status)
         place_snapshots(replicating, local, remote, replications)
     return ElementProtection(cluster, domains, sites, now, notes=notes)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..plugin.errors import PluginError
 from ..plugin.sanitize import clean
-from .errors import PrismHTTPError
+from .cluster_stats import newest
 from .normalize import enum, flag, number, ppm_to_ratio
 from .record import field, record
 
@@ -173,33 +173,11 @@ def element(client, doc, wanted):
 
 
 # -- Prism Central v4 ------------------------------------------------------------------------
-STATS_WINDOW = 900  # seconds of series asked for; the newest value is used
-STATS_STEP = 300  # window end rounded down to this, so concurrent checks share one answer
-
 PC_NOT_AVAILABLE = [
     "storage pools (Prism Element v1 only)",
     "resilient capacity (needs per-host storage capacity, read from Prism Element v2.0 "
     "hosts)",
 ]
-
-
-def _window(now):
-    import time
-
-    end = int(now) // STATS_STEP * STATS_STEP
-    fmt = "%Y-%m-%dT%H:%M:%SZ"
-    return {"$startTime": time.strftime(fmt, time.gmtime(end - STATS_WINDOW)),
-            "$endTime": time.strftime(fmt, time.gmtime(end))}
-
-
-def newest(series):
-    """The newest value of a v4 time series ([{timestamp, value}], MODEL), or None."""
-    if not isinstance(series, list):
-        return number(series)
-    points = [p for p in series if isinstance(p, dict) and number(p.get("value")) is not None]
-    if not points:
-        return None
-    return number(max(points, key=lambda p: str(p.get("timestamp") or ""))["value"])
 
 
 def _ratio(stats, *names):
@@ -242,22 +220,9 @@ def container_v4(entity, stats, cluster_rf, missing=None):
                  savings=savings, uuid=uuid, missing=why)
 
 
-def _stats(client, path, window):
-    """A v4 stats object, or (None, reason) when Prism Central has no such series."""
-    try:
-        doc = client.get(path, window)
-    except PrismHTTPError as exc:
-        if exc.status in (404, 501):
-            return None, "Prism Central answered HTTP %d for %s" % (exc.status, path)
-        raise
-    data = doc.get("data") if isinstance(doc, dict) else None
-    if not isinstance(data, dict):
-        return None, "unexpected answer for %s: no data object" % path
-    return data, None
-
-
 def central(client, doc, wanted, now):
     from . import central as pc
+    from . import cluster_stats as stats
     from .pagination import v4_pages
 
     found = pc.inventory(client, doc, wanted)
@@ -268,9 +233,8 @@ def central(client, doc, wanted, now):
             "VIP of cluster %s" % (clean(str(doc.get("name") or client.host)),
                                    clean(found.cluster.name)))
     cluster = found.cluster
-    stats_base = pc.V4.replace("/config/", "/stats/")
-    window = _window(now)
-    cluster_stats, why = _stats(client, stats_base + "clusters/%s" % cluster.uuid, window)
+    # The same query (and cached answer) as the ncc check's health-check score.
+    cluster_stats, why = stats.cluster(client, cluster.uuid, now)
     cluster_stats = cluster_stats or {}
     total = Space(name=cluster.name, used=newest(cluster_stats.get("storageUsageBytes")),
                   capacity=newest(cluster_stats.get("storageCapacityBytes")),
@@ -284,8 +248,8 @@ def central(client, doc, wanted, now):
         if flag(entity.get("isMarkedForRemoval")):
             continue
         uuid = entity.get("containerExtId") or entity.get("extId")
-        stats, why = _stats(client, stats_base + "storage-containers/%s" % uuid, window)
-        containers.append(container_v4(entity, stats, cluster.rf_current, why))
+        found_stats, why = stats.read(client, "storage-containers", uuid, now)
+        containers.append(container_v4(entity, found_stats, cluster.rf_current, why))
     return Storage(cluster=cluster, total=total, pools=[], containers=containers, hosts=None,
                    source="Prism Central v4 clustermgmt (config and stats)",
                    not_available=list(PC_NOT_AVAILABLE))

@@ -5,16 +5,20 @@ import re
 import pytest
 
 PERF = "'alerts.%s.count'=%d;;;0"
-NTP = "CVM time not synchronized with any external servers."
-DISK = "Data Disk Space Usage High."
-NGT = "Nutanix Guest Tools Agent Is Not Reachable On The VM."
-SNAP = "Application-consistent Snapshot Not Taken For The VM."
+# Titles as the first line shows them: without Prism's trailing full stop.
+NTP = "CVM time not synchronized with any external servers"
+DISK = "Data Disk Space Usage High"
+NGT = "Nutanix Guest Tools Agent Is Not Reachable On The VM"
+SNAP = "Application-consistent Snapshot Not Taken For The VM"
+
+
 def aged(line):
-    """The line with its ages blurred: the emulator's clock started with the test session."""
-    return re.sub(r"(last|first) \d+[dhm]\w* ago", r"\1 ... ago", line)
+    """The line with its ages blurred: the emulator's clock started with the test session,
+    so the ages (plugin/duration.human: 45s, 4m, 4h5m, 2d3h) grow while the tests run."""
+    return re.sub(r"(last|first) (\d+[dhms])+ ago", r"\1 ... ago", line)
 
 
-STORM = ("CRITICAL - PROD-A: 1 critical, 2520 warning alerts: Stargate Temporarily Down. "
+STORM = ("CRITICAL - PROD-A: 1 critical, 2520 warning alerts: Stargate Temporarily Down "
          "(node-03); %s (x1620); %s (x900)" % (NGT, SNAP))
 
 CASES = [
@@ -24,24 +28,24 @@ CASES = [
       PERF % ("acknowledged", 0)]),
     ("ncc-failures", [], 2,
      "CRITICAL - PROD-A: 1 critical, 3 warning alerts: %s (node-02 disk S006102NW0016); CVM "
-     "Services Restarting Frequently. (node-03); %s (x2)" % (DISK, NTP),
+     "Services Restarting Frequently (node-03); %s (x2)" % (DISK, NTP),
      [PERF % ("critical", 1), PERF % ("warning", 3), PERF % ("info", 1),
       PERF % ("acknowledged", 1)]),
     ("ncc-failures", ["--include-acknowledged"], 2,
      "CRITICAL - PROD-A: 1 critical, 4 warning alerts: %s (node-02 disk S006102NW0016); CVM "
-     "Services Restarting Frequently. (node-03); %s (x2); IPMI IP Not Reachable. (node-01)"
+     "Services Restarting Frequently (node-03); %s (x2); IPMI IP Not Reachable (node-01)"
      % (DISK, NTP), [PERF % ("warning", 4), PERF % ("acknowledged", 1)]),
     # FILTERNAME: by host name, CVM IP, node serial and a regex; the node's drive alert stays.
     ("ncc-failures", ["--filter-name", "node-02"], 2,
      "CRITICAL - PROD-A/node-02: 1 critical, 1 warning alerts: %s (disk S006102NW0016); %s"
      % (DISK, NTP), [PERF % ("critical", 1), PERF % ("warning", 1), PERF % ("info", 0)]),
     ("ncc-failures", ["--filter-name", "10.10.1.23"], 1,
-     "WARNING - PROD-A/node-03: 1 warning alert: CVM Services Restarting Frequently.",
+     "WARNING - PROD-A/node-03: 1 warning alert: CVM Services Restarting Frequently",
      [PERF % ("warning", 1)]),
     ("ncc-failures", ["--filter-name", "node-01"], 0,
      "OK - PROD-A/node-01: no unacknowledged alerts", [PERF % ("acknowledged", 1)]),
     ("ncc-failures", ["--filter-name-regex", "node-0[34]"], 1,
-     "WARNING - PROD-A: 2 warning alerts: CVM Services Restarting Frequently. (node-03); %s "
+     "WARNING - PROD-A: 2 warning alerts: CVM Services Restarting Frequently (node-03); %s "
      "(node-04)" % NTP, [PERF % ("warning", 2)]),
     ("ncc-failures", ["--filter-name", "node-09"], 3,
      "UNKNOWN - no node of cluster PROD-A matches --filter-name 'node-09'; it has 4: node-01, "
@@ -62,10 +66,10 @@ CASES = [
      "--cluster NAME", []),
     ("ncc-failures-pc", ["--cluster", "PROD-A"], 2,
      "CRITICAL - PROD-A: 1 critical, 3 warning alerts: %s (node-02 disk S006102NW0016); CVM "
-     "Services Restarting Frequently. (node-03); %s (x2)" % (DISK, NTP),
+     "Services Restarting Frequently (node-03); %s (x2)" % (DISK, NTP),
      [PERF % ("critical", 1), PERF % ("warning", 3), PERF % ("info", 0)]),
     ("ncc-failures-pc", ["--cluster", "DR-B"], 1,
-     "WARNING - DR-B: 1 warning alert: Remote Site Is Unreachable.", [PERF % ("warning", 1)]),
+     "WARNING - DR-B: 1 warning alert: Remote Site Is Unreachable", [PERF % ("warning", 1)]),
     ("ncc-failures-pc", ["--cluster", "PROD-A", "--filter-name", "node-02"], 2,
      "CRITICAL - PROD-A/node-02: 1 critical, 1 warning alerts: %s (disk S006102NW0016); %s"
      % (DISK, NTP), [PERF % ("warning", 1)]),
@@ -86,7 +90,7 @@ def test_scenario(emulators, run_check, scenario, args, code, first, perf):
 def test_long_output_renders_messages_worst_first(emulators, run_check):
     run = run_check(emulators("ncc-failures"), check="alerts")
     assert aged(run.lines[1]) == (
-        "[CRITICAL] Data Disk Space Usage High. on node-02 disk S006102NW0016 - Disk space "
+        "[CRITICAL] Data Disk Space Usage High on node-02 disk S006102NW0016 - Disk space "
         "usage for /home/nutanix/data/stargate-storage/disks/S006102NW0016 on CVM 10.10.1.22 "
         "is 96%, above the critical threshold of 90%. [A1005, last ... ago]")
     assert aged(run.lines[3]).startswith(

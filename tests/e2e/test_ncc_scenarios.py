@@ -4,9 +4,9 @@ import pytest
 from test_alerts_scenarios import aged
 
 PERF = "'checks.%s.count'=%d;;;0"
-DISK = "FAIL Data Disk Space Usage High. (check 1005, node-02 disk S006102NW0016%s)"
-RESTART = "WARN CVM Services Restarting Frequently. (check 3034, node-03%s)"
-NTP = "WARN CVM time not synchronized with any external servers. (check 3026, x2%s)"
+DISK = "FAIL Data Disk Space Usage High (check 1005, node-02 disk S006102NW0016%s)"
+RESTART = "WARN CVM Services Restarting Frequently (check 3034, node-03%s)"
+NTP = "WARN CVM time not synchronized with any external servers (check 3026, x2%s)"
 PE_LINE = "CRITICAL - PROD-A: 1 FAIL, 2 WARN health checks: %s; %s; %s" % (
     DISK % "", RESTART % "", NTP % "")
 PC_LINE = "CRITICAL - PROD-A: 1 FAIL, 2 WARN health checks: %s; %s; %s; %%s" % (
@@ -22,7 +22,7 @@ CASES = [
     ("ncc-failures", [], 2, PE_LINE,
      [PERF % ("fail", 1), PERF % ("warn", 2), PERF % ("info", 1)]),
     ("ncc-failures", ["--include-acknowledged"], 2,
-     PE_LINE.replace("2 WARN", "3 WARN") + "; WARN IPMI IP Not Reachable. (check 1009, "
+     PE_LINE.replace("2 WARN", "3 WARN") + "; WARN IPMI IP Not Reachable (check 1009, "
      "node-01)", [PERF % ("warn", 3)]),
     ("ncc-failures", ["--exclude-check", "3026", "--exclude-check", "A1005"], 1,
      "WARNING - PROD-A: 1 WARN health check: %s" % RESTART % "", [PERF % ("fail", 0)]),
@@ -33,14 +33,14 @@ CASES = [
      [PERF % ("info", 1)]),
     ("ncc-failures", ["--filter-name", "node-04"], 1,
      "WARNING - PROD-A/node-04: 1 WARN health check: WARN CVM time not synchronized with any "
-     "external servers. (check 3026)", [PERF % ("warn", 1)]),
+     "external servers (check 3026)", [PERF % ("warn", 1)]),
     ("ncc-failures", ["--filter-name", "S006102NW0016"], 3,
      "UNKNOWN - no node of cluster PROD-A matches --filter-name 'S006102NW0016'; it has 4: "
      "node-01, node-02, node-03, node-04", []),
     ("alert-storm", [], 2,
-     "CRITICAL - PROD-A: 1 FAIL, 2 WARN health checks: FAIL Stargate Temporarily Down. (check "
-     "1030, node-03); WARN Nutanix Guest Tools Agent Is Not Reachable On The VM. (check "
-     "130118, x1620); WARN Application-consistent Snapshot Not Taken For The VM. (check "
+     "CRITICAL - PROD-A: 1 FAIL, 2 WARN health checks: FAIL Stargate Temporarily Down (check "
+     "1030, node-03); WARN Nutanix Guest Tools Agent Is Not Reachable On The VM (check "
+     "130118, x1620); WARN Application-consistent Snapshot Not Taken For The VM (check "
      "130083, x900)", [PERF % ("fail", 1), PERF % ("warn", 2), PERF % ("info", 2)]),
     # Prism Central: KB links and the health-check score.
     ("ncc-failures-pc", ["--cluster", "PROD-A"], 2, PC_LINE % "health-check score 62",
@@ -52,15 +52,15 @@ CASES = [
      "CRITICAL - PROD-A: health-check score 62 (outside 65:)",
      [PERF % ("fail", 0), "'health.check.score'=62;70:;65:;0;100"]),
     ("ncc-failures-pc", ["--cluster", "dr-b"], 1,
-     "WARNING - DR-B: 1 WARN health check: WARN Remote Site Is Unreachable. (check 1108, KB "
+     "WARNING - DR-B: 1 WARN health check: WARN Remote Site Is Unreachable (check 1108, KB "
      "2191); health-check score 95", [PERF % ("warn", 1), "'health.check.score'=95;;;0;100"]),
     ("prism-central", ["--cluster", "PROD-A"], 0,
      "OK - PROD-A: no health check reports FAIL or WARN; health-check score 100",
      [PERF % ("fail", 0), "'health.check.score'=100;;;0;100"]),
     ("alert-storm-pc", ["--cluster", "PROD-A"], 2,
-     "CRITICAL - PROD-A: 1 FAIL, 2 WARN health checks: FAIL Stargate Temporarily Down. (check "
-     "1030, node-03); WARN Nutanix Guest Tools Agent Is Not Reachable On The VM. (check "
-     "130118, x1620); WARN Application-consistent Snapshot Not Taken For The VM. (check "
+     "CRITICAL - PROD-A: 1 FAIL, 2 WARN health checks: FAIL Stargate Temporarily Down (check "
+     "1030, node-03); WARN Nutanix Guest Tools Agent Is Not Reachable On The VM (check "
+     "130118, x1620); WARN Application-consistent Snapshot Not Taken For The VM (check "
      "130083, x900); health-check score 0", [PERF % ("info", 1)]),
 ]
 
@@ -77,7 +77,7 @@ def test_scenario(emulators, run_check, scenario, args, code, first, perf):
 def test_long_output_gives_check_ids_and_kb_links(emulators, run_check):
     run = run_check(emulators("ncc-failures-pc"), "--cluster", "PROD-A", check="ncc")
     assert aged(run.lines[1]) == (
-        "[CRITICAL] FAIL check 1005 Data Disk Space Usage High. on node-02 disk S006102NW0016 - "
+        "[CRITICAL] FAIL check 1005 Data Disk Space Usage High on node-02 disk S006102NW0016 - "
         "Disk space usage for /home/nutanix/data/stargate-storage/disks/S006102NW0016 on CVM "
         "10.10.1.22 is 96%, above the critical threshold of 90%. [last ... ago; KB "
         "https://portal.nutanix.com/kb/1540]")
@@ -100,10 +100,32 @@ def test_score_unavailable_on_prism_central_is_said(emulators, run_check):
     finally:
         emulator.faults([])
     assert (run.code, run.summary) == (0, "OK - PROD-A: no health check reports FAIL or WARN")
-    assert run.lines[-1].startswith("(health-check score not available: Prism answered HTTP "
-                                    "404")
+    assert run.lines[-1] == ("(health-check score not available: Prism Central answered HTTP "
+                             "404 for /api/clustermgmt/v4.0/stats/clusters/"
+                             "32ce1e6f-66af-5b0f-84f6-1f6a63d11b21)")
     assert (judged.code, judged.summary) == (
         3, "UNKNOWN - PROD-A: health-check score not available")
+
+
+def test_storage_and_ncc_share_one_cluster_stats_request(emulators, run_check):
+    """A Prism Central poll cycle asks for the cluster's v4 stats once: the storage check's
+    usage and the ncc check's health-check score come from the same cached answer."""
+    import time
+
+    from nagios_nutanix.prism.cluster_stats import STEP
+
+    emulator = emulators("prism-central")
+    path = ("/api/clustermgmt/v4.0/stats/clusters/32ce1e6f-66af-5b0f-84f6-1f6a63d11b21")
+    for _ in range(2):  # once more if the 5-minute window turned between the two runs
+        emulator.reset()
+        began = time.time()
+        storage = run_check(emulator, "--cluster", "PROD-A", check="storage")
+        score = run_check(emulator, "--cluster", "PROD-A", check="ncc")
+        if int(began) // STEP == int(time.time()) // STEP:
+            break
+    assert (storage.code, score.code) == (0, 0), (storage, score)
+    assert "'health.check.score'=100;;;0;100" in score.perfdata.split(" ")
+    assert emulator.stats()["paths"][path] == 1
 
 
 def test_alerts_unreadable_are_unknown(emulators, run_check):

@@ -184,3 +184,20 @@ def test_host_capacity_missing_makes_resilience_unknown(emulators, run_check):
         "free; resilient capacity not computed: storage capacity not reported for node-01, "
         "node-02, node-03, node-04" % POOL), run
     assert "resilient" not in run.perfdata
+
+
+def test_cluster_usage_missing_says_why_on_the_first_line(emulators, run_check):
+    # With pools the cluster-wide line normally stays in the long output; not when it is the
+    # one that cannot be judged.
+    emulator = emulators("healthy")
+    emulator.faults([{"path": "v2.0/cluster$", "drop_fields": ["usage_stats"]}])
+    try:
+        run = run_check(emulator, "--cache-ttl", "0", check="storage")
+    finally:
+        emulator.faults([])
+    assert (run.code, run.summary) == (
+        3, "UNKNOWN - PROD-A: cluster PROD-A: usage not known (the v2.0 cluster answer has no "
+        "usage_stats)"), run
+    assert "'cluster.space.usage.percentage'=U;80;90;0;100" in run.perfdata.split(" ")
+    assert "'%s#storagepool.space.usage.percentage'=22.18%%;80;90;0;100" % POOL in \
+        run.perfdata.split(" ")

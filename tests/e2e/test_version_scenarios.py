@@ -38,9 +38,10 @@ def policy(tmp_path):
 
 CASES = [
     ("healthy", [], 0, HEALTHY, ["'hypervisor.versions.count'=1;1;;0"]),
+    # While an upgrade runs, differing hypervisor versions are expected: no warning range.
     ("upgrade", [], 0,
      "OK - PROD-A: AOS 6.8.1 LTS, upgrade in progress to 6.10.1, AHV 20230302.101026 on all 4 "
-     "hosts, NCC 5.0.0", ["'hypervisor.versions.count'=1;1;;0"]),
+     "hosts, NCC 5.0.0", ["'hypervisor.versions.count'=1;;;0"]),
     ("version-drift", [], 1, "WARNING - PROD-A: " + DRIFT,
      ["'hypervisor.versions.count'=2;1;;0"]),
     ("prism-central", ["--cluster", "PROD-A"], 0, HEALTHY + ", Prism Central pc.2024.3",
@@ -69,19 +70,26 @@ def test_version_drift_against_the_example_policy(emulators, run_check):
         2, "CRITICAL - PROD-A: AOS 6.5.4.5: release train 6.5 past end of life since 2025-11-30 "
         "(EXAMPLE policy); " + DRIFT + "; AHV 20220304.342 on node-04 below the minimum "
         "20220304.462 (EXAMPLE policy)"), run
-    assert "'aos.eol.days'=%d;90:;0:" % days_until("2025-11-30") in run.perfdata.split(" ")
-    assert ("(%s is marked as an EXAMPLE (example: true): its dates and minimums are made up, "
-            "not Nutanix facts; write your own policy)" % EXAMPLE) in run.lines
+    # 2025-11-30 is in the past for good: this verdict does not move with the calendar.
+    assert "'aos.eol.days'=%d;91:;0:" % days_until("2025-11-30") in run.perfdata.split(" ")
+    assert ("(%s is marked as an EXAMPLE (example: true): its dates, minimums and pairs are "
+            "made up, not Nutanix facts; write your own policy)" % EXAMPLE) in run.lines
 
 
-def test_example_policy_on_prism_central(emulators, run_check):
-    run = run_check(emulators("prism-central"), "--cluster", "PROD-A", "--policy", EXAMPLE,
+def test_example_marked_policy_on_prism_central(emulators, run_check, policy):
+    # Dates relative to today, so the test does not change verdict as the calendar moves.
+    path = policy('example: true\naos:\n  "6.8": {minimum: "6.8.1", end_of_life: {in:400}}\n'
+                  'prism_central:\n  "pc.2024.3": {end_of_life: {in:200}}\n'
+                  'compatible:\n  "6.8": ["20230302"]\n')
+    run = run_check(emulators("prism-central"), "--cluster", "PROD-A", "--policy", path,
                     check="version")
     assert (run.code, run.summary) == (
         0, HEALTHY + ", Prism Central pc.2024.3, within the EXAMPLE policy"), run
     perf = run.perfdata.split(" ")
-    assert "'aos.eol.days'=%d;90:;0:" % days_until("2030-06-30") in perf
-    assert "'prism_central.eol.days'=%d;90:;0:" % days_until("2030-03-31") in perf
+    assert "'aos.eol.days'=400;91:;0:" in perf
+    assert "'prism_central.eol.days'=200;91:;0:" in perf
+    assert ("(%s is marked as an EXAMPLE (example: true): its dates, minimums and pairs are "
+            "made up, not Nutanix facts; write your own policy)" % path) in run.lines
 
 
 def test_end_of_life_window(emulators, run_check, policy):
@@ -91,11 +99,15 @@ def test_end_of_life_window(emulators, run_check, policy):
     assert (run.code, run.summary) == (
         1, "WARNING - PROD-A: AOS 6.8.1: release train 6.8 reaches end of life on %s, in 30 "
         "days (policy)" % eol), run
-    assert "'aos.eol.days'=30;90:;0:" in run.perfdata.split(" ")
+    assert "'aos.eol.days'=30;91:;0:" in run.perfdata.split(" ")
     run = run_check(emulators("healthy"), "--policy", path, "--eol-warning-days", "20",
                     check="version")
     assert (run.code, run.summary) == (0, HEALTHY + ", within the policy"), run
-    assert "'aos.eol.days'=30;20:;0:" in run.perfdata.split(" ")
+    assert "'aos.eol.days'=30;21:;0:" in run.perfdata.split(" ")
+    # Exactly --eol-warning-days away: WARNING, and the perfdata range says so too.
+    run = run_check(emulators("healthy"), "--policy", path, "--eol-warning-days", "30",
+                    check="version")
+    assert run.code == 1 and "'aos.eol.days'=30;31:;0:" in run.perfdata.split(" "), run
     assert ("(the policy has no AHV, NCC section: not checked against it)") in run.lines
 
 
@@ -107,7 +119,7 @@ def test_past_end_of_life_is_critical(emulators, run_check, policy):
     assert (run.code, run.summary) == (
         2, "CRITICAL - PROD-A: AOS 6.8.1: release train 6.8 past end of life since %s (policy); "
         "AOS 6.8.1 below the minimum 6.8.2 (policy)" % eol), run
-    assert "'aos.eol.days'=-1;90:;0:" in run.perfdata.split(" ")
+    assert "'aos.eol.days'=-1;91:;0:" in run.perfdata.split(" ")
 
 
 def test_unlisted_train_and_disallowed_pair(emulators, run_check, policy):
@@ -159,6 +171,20 @@ def test_bad_input(emulators, run_check, args, first):
     run = run_check(emulators("healthy"), *args, check="version")
     assert (run.code, run.first) == (3, first), run
     assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_no_hosts_listed_is_unknown(emulators, run_check):
+    emulator = emulators("version-drift")
+    emulator.faults([{"path": "v2.0/hosts$", "body": "empty-list"}])
+    try:
+        run = run_check(emulator, "--cache-ttl", "0", check="version")
+    finally:
+        emulator.faults([])
+    # The inventory already refuses an empty host list (evaluate() says "Prism listed no
+    # hosts" too, for any source that lets one through): UNKNOWN, never OK.
+    assert (run.code, run.summary) == (
+        3, "UNKNOWN - Prism Element PROD-A listed no hosts (v2.0 hosts is empty); the cluster "
+        "may be unconfigured or Prism is still starting"), run
 
 
 def test_missing_ncc_version_is_unknown(emulators, run_check):

@@ -10,6 +10,7 @@ from nagios_nutanix.plugin.errors import UsageError
 from nagios_nutanix.plugin.ranges import Range
 from nagios_nutanix.plugin.render import nagios
 from nagios_nutanix.plugin.state import State
+from nagios_nutanix.prism import cluster_stats
 from nagios_nutanix.prism.alerts import PrismAlert
 from nagios_nutanix.prism.model import Cluster, Inventory, Node
 
@@ -65,10 +66,10 @@ def test_fail_and_warn_grouped_per_check_worst_first():
     result, lines = run(model(NTP + [DISK_WARN, DISK_FAIL, LICENSE]))
     assert result.state == State.CRITICAL
     assert result.summary == (
-        "1 FAIL, 1 WARN health checks: FAIL Data Disk Space Usage High. (check 1005, x2, "
-        "KB 1540); WARN CVM time not synchronized with any external servers. (check 3026, x2)")
+        "1 FAIL, 1 WARN health checks: FAIL Data Disk Space Usage High (check 1005, x2, "
+        "KB 1540); WARN CVM time not synchronized with any external servers (check 3026, x2)")
     assert lines[1] == (
-        "[CRITICAL] FAIL check 1005 Data Disk Space Usage High. x2 on node-02, node-03 - Disk "
+        "[CRITICAL] FAIL check 1005 Data Disk Space Usage High x2 on node-02, node-03 - Disk "
         "space usage for /home/nutanix/data is 96%. [last 35m ago, first 40m ago; KB "
         "https://portal.nutanix.com/kb/1540]")
     assert lines[3] == ("[OK] INFO check 14002 Pre-Expiry License Alert [last 12h ago; no KB "
@@ -98,7 +99,7 @@ def test_alerts_without_a_check_id_are_not_health_check_outcomes():
 def test_include_and_exclude_by_check_id_or_title():
     alerts = NTP + [DISK_FAIL, LICENSE]
     result, lines = run(model(alerts), include_check=["A1005", "license"])
-    assert result.summary.startswith("1 FAIL health check: FAIL Data Disk Space Usage High.")
+    assert result.summary.startswith("1 FAIL health check: FAIL Data Disk Space Usage High")
     assert "(2 health-check alerts left out by --include-check/--exclude-check)" in lines
     result, _ = run(model(alerts), exclude_check=["c1::1005"])
     assert result.summary.startswith("1 WARN health check: WARN CVM time")
@@ -121,7 +122,7 @@ def test_acknowledged_outcomes_count_only_when_asked():
     assert "(1 acknowledged health-check alert not counted; --include-acknowledged counts it)" \
         in lines
     result, _ = run(model([acked]), include_acknowledged=True)
-    assert result.summary == "1 WARN health check: WARN IPMI IP Not Reachable. (check 1009, " \
+    assert result.summary == "1 WARN health check: WARN IPMI IP Not Reachable (check 1009, " \
                              "node-01)"
 
 
@@ -129,7 +130,7 @@ def test_filter_name_scopes_to_the_node():
     result, _ = run(model(NTP + [DISK_FAIL]), filter_name="node-03")
     assert result.scope == "PROD-A/node-03"
     assert result.summary == ("1 WARN health check: WARN CVM time not synchronized with any "
-                              "external servers. (check 3026)")
+                              "external servers (check 3026)")
 
 
 def test_score_on_prism_central_is_stated_and_judged_by_w_c():
@@ -145,13 +146,13 @@ def test_score_on_prism_central_is_stated_and_judged_by_w_c():
     result, _ = run(model(NTP, kind="pc", score=40), warning=Range.parse("80:"),
                     critical=Range.parse("50:"))
     assert result.summary == ("health-check score 40 (outside 50:); 1 WARN health check: WARN "
-                              "CVM time not synchronized with any external servers. (check "
+                              "CVM time not synchronized with any external servers (check "
                               "3026, x2)")
 
 
 def test_score_with_failures_follows_them():
     result, _ = run(model([DISK_FAIL], kind="pc", score=62))
-    assert result.summary == ("1 FAIL health check: FAIL Data Disk Space Usage High. (check "
+    assert result.summary == ("1 FAIL health check: FAIL Data Disk Space Usage High (check "
                               "1005, node-02, KB 1540); health-check score 62")
 
 
@@ -192,15 +193,16 @@ class StatsClient:
         return self.answer
 
 
-def test_read_score_takes_the_newest_value_of_an_aligned_window():
+def test_read_score_takes_the_newest_value_of_the_shared_window():
     client = StatsClient({"data": {"healthCheckScore": [
-        {"timestamp": "2027-01-15T08:00:00Z", "value": 80},
-        {"timestamp": "2027-01-15T08:05:00Z", "value": 62}]}})
+        {"timestamp": "2027-01-15T07:55:00Z", "value": 80},
+        {"timestamp": "2027-01-15T08:00:00Z", "value": 62}]}})
     assert ncc.read_score(client, "c1", 1_800_000_033.5) == (62, None)
     path, params = client.calls[0]
     assert path == "/api/clustermgmt/v4.0/stats/clusters/c1"
-    assert params == {"$startTime": "2027-01-15T07:45:00Z", "$endTime": "2027-01-15T08:00:00Z",
-                      "$select": "healthCheckScore"}
+    # The storage check's query: same path, same window, no $select -> one cached answer.
+    assert params == {"$startTime": "2027-01-15T07:45:00Z", "$endTime": "2027-01-15T08:00:00Z"}
+    assert params == cluster_stats.window(1_800_000_033.5)
 
 
 def test_read_score_says_why_not():
@@ -210,4 +212,8 @@ def test_read_score_says_why_not():
         None, "health-check score not reported by Prism Central for this cluster")
     score, why = ncc.read_score(StatsClient(error=PrismHTTPError("HTTP 404", 404, "x")), "c1",
                                 NOW)
-    assert (score, why) == (None, "health-check score not available: HTTP 404")
+    assert (score, why) == (None, "health-check score not available: Prism Central answered "
+                                  "HTTP 404 for /api/clustermgmt/v4.0/stats/clusters/c1")
+    score, why = ncc.read_score(StatsClient(error=PrismHTTPError("HTTP 403", 403, "x")), "c1",
+                                NOW)
+    assert (score, why) == (None, "health-check score not available: HTTP 403")

@@ -176,6 +176,13 @@ def test_standby_and_local_only_domains_are_stated_not_judged():
     assert "PD-B: standby (inactive here)" in nagios(result)
 
 
+def test_a_missing_active_flag_is_unknown_not_standby():
+    result, summary, _ = run(element([pd("PD-X", active=None)]))
+    assert summary == "UNKNOWN - PROD-A: PD-X: active flag not reported"
+    assert "[UNKNOWN] PD-X: active flag not reported, so whether it replicates from here is " \
+        "not known" in nagios(result)
+
+
 def test_no_protection_domains_is_ok_because_the_list_was_read():
     result, summary, perf = run(element([], sites=()))
     assert (result.state, summary, perf) == (State.OK, "OK - PROD-A: no protection domains "
@@ -274,6 +281,21 @@ def test_snapshot_in_flight_does_not_count_at_the_site():
     assert domain.newest_at == {"DR-SITE": NOW - 900}
 
 
+def test_served_remote_snapshot_list_alone_says_what_is_at_the_site():
+    domain = pd(lag=None, newest_local=None)
+    local = [{"protection_domain_name": "PD-SQL", "snapshot_id": "9",
+              "snapshot_create_time_usecs": int((NOW - 300) * 1e6),
+              "remote_site_names": ["DR-SITE"]}]
+    remote = [{"protection_domain_name": "PD-SQL", "snapshot_create_time_usecs":
+               int((NOW - 8000) * 1e6), "remote_site_names": ["DR-SITE"]}]
+    protection.place_snapshots([domain], local, remote, [])
+    assert (domain.newest_at, domain.newest_local) == ({"DR-SITE": NOW - 8000}, NOW - 300)
+    # Served but empty: nothing is at the site, whatever the local list names.
+    empty = pd(lag=None, newest_local=None)
+    protection.place_snapshots([empty], local, [], [])
+    assert empty.newest_at == {}
+
+
 def test_protection_domain_document():
     doc = {"name": "PD-X", "active": True, "remote_site_names": ["A"],
            "replication_links": [{"remote_site_name": "B"}], "pending_replication_count": 2,
@@ -297,14 +319,21 @@ def test_human_durations(seconds, text):
 
 
 # -- Prism Central (Leap) --------------------------------------------------------------------
-NEAR = Policy("p-near", "PP-NEARSYNC", rpo=900)
-HOURLY = Policy("p-hour", "PP-HOURLY", rpo=HOUR, categories={"cat-gold"})
+PRIMARY_TO_DR = [({"c-prod"}, {"c-dr"})]
+NEAR = Policy("p-near", "PP-NEARSYNC", rpo=900, links=PRIMARY_TO_DR)
+HOURLY = Policy("p-hour", "PP-HOURLY", rpo=HOUR, categories={"cat-gold"}, links=PRIMARY_TO_DR)
 
 
-def vm(name, age, status="IN_SYNC", policy=NEAR, rpo=None, where="c-dr", **fields):
+def vm(name, age, status="IN_SYNC", policy=NEAR, rpo=None, where="c-dr", local=None,
+       **fields):
+    """A protected VM whose newest recovery point is `age` seconds old, at `where` (None: on
+    its own cluster); `local`: the age of its newest local one besides."""
     states = None if status is None else [ReplicationState(policy.ext_id, rpo or policy.rpo,
                                                            status, "c-dr")]
-    values = dict(name=name, newest=None if age is None else NOW - age, newest_at=where,
+    copies = {where: NOW - age} if where and age is not None else {}
+    if where is None and age is not None:
+        local = age
+    values = dict(name=name, local=None if local is None else NOW - local, copies=copies,
                   states=states)
     values.update(fields)
     return Resource("id-" + name, **values)
@@ -323,6 +352,16 @@ def test_leap_in_sync_within_rpo():
     assert "'PP-NEARSYNC#resources.out_of_sync.count'=0;;0;0" in perf
 
 
+def test_leap_in_sync_is_said_only_of_vms_reported_in_sync():
+    model = central([vm("vm-1", 240), vm("vm-7", 1200, status=None, policy=HOURLY,
+                                         policies={"p-hour"})], policies=(NEAR, HOURLY))
+    result, summary, _ = run(model)
+    assert summary == ("OK - PROD-A: 2 protection policies, 2 protected VMs within RPO (1 in "
+                       "sync, 1 without a replication state): worst PP-HOURLY 20m, RPO 1h")
+    assert "[OK] PP-HOURLY: VM vm-7: newest recovery point at DR-B 20m ago, RPO 1h (no " \
+        "replication state: not a minutely or synchronous schedule)" in nagios(result)
+
+
 def test_leap_out_of_sync_and_rpo_breach():
     result, summary, perf = run(central([vm("vm-1", 240), vm("vm-3", 2850, "OUT_OF_SYNC")]))
     assert summary == ("CRITICAL - PROD-A: policy PP-NEARSYNC: 1 of 2 VMs OUT_OF_SYNC: vm-3; "
@@ -333,8 +372,52 @@ def test_leap_out_of_sync_and_rpo_breach():
         "at DR-B 47m ago, RPO 15m)" in nagios(result)
 
 
+def test_leap_only_local_recovery_points_is_no_copy_at_the_target():
+    # Fresh local recovery points say nothing of the copy at DR-B: at least WARNING.
+    result, summary, perf = run(central([vm("vm-1", 240), vm("vm-2", 120, where=None)]))
+    assert summary == "WARNING - PROD-A: policy PP-NEARSYNC: 1 of 2 VMs with no copy at DR-B: " \
+        "vm-2"
+    assert "[WARNING] PP-NEARSYNC: VM vm-2: no copy at DR-B (newest local recovery point 2m " \
+        "ago, none at DR-B, RPO 15m)" in nagios(result)
+    assert "'PP-NEARSYNC#recovery_point.age.seconds'=240s;720;900;0" in perf
+    # Past the RPO even locally: any copy at DR-B is older still.
+    result, summary, perf = run(central([vm("vm-2", 1800, where=None)]))
+    assert summary == ("CRITICAL - PROD-A: RPO breached: policy PP-NEARSYNC: 1 of 1 VMs past "
+                       "the RPO (oldest 30m, RPO 15m): vm-2; policy PP-NEARSYNC: 1 of 1 VMs "
+                       "with no copy at DR-B: vm-2")
+    # A policy without a remote target judges the local recovery points.
+    local = Policy("p-local", "PP-LOCAL", rpo=HOUR, links=[({"c-prod"}, None)])
+    result, summary, _ = run(central([vm("vm-5", 600, status=None, policy=local, where=None,
+                                         policies={"p-local"})], policies=(local,)))
+    assert summary == ("OK - PROD-A: 1 protection policy, 1 protected VM within RPO (0 in "
+                       "sync, 1 without a replication state): worst PP-LOCAL 10m, RPO 1h")
+
+
+def test_leap_vm_of_a_policy_without_any_recovery_point_is_critical():
+    bare = vm("vm-8", None, status=None, policy=HOURLY, policies={"p-hour"})
+    result, summary, perf = run(central([bare], policies=(HOURLY,)))
+    assert summary == ("CRITICAL - PROD-A: policy PP-HOURLY: 1 of 1 VMs without a recovery "
+                       "point: vm-8")
+    assert "[CRITICAL] PP-HOURLY: VM vm-8: no recovery point (none on PROD-A or at DR-B, RPO " \
+        "1h)" in nagios(result)
+    assert "'PP-HOURLY#recovery_point.age.seconds'=U;2880;3600;0" in perf
+
+
+def test_leap_unreadable_vm_list_leaves_ages_unjudged():
+    model = central([vm("vm-2", 120, where=None)],
+                    vms_error="the cluster's VM list (vmm v4) not read (HTTP 403)")
+    result, summary, perf = run(model)
+    assert summary == ("UNKNOWN - PROD-A: recovery point ages not judged: the cluster's VM list "
+                       "(vmm v4) not read (HTTP 403)")
+    assert "'PP-NEARSYNC#recovery_point.age.seconds'=U;720;900;0" in perf
+    # The replication states still count.
+    model.resources = [vm("vm-3", 2850, "OUT_OF_SYNC")]
+    assert run(model)[1].startswith("CRITICAL - PROD-A: policy PP-NEARSYNC: 1 of 1 VMs "
+                                    "OUT_OF_SYNC: vm-3; recovery point ages not judged")
+
+
 def test_leap_syncing_is_a_warning_and_synchronous_ignores_age():
-    sync = Policy("p-sync", "PP-SYNC", rpo=0)
+    sync = Policy("p-sync", "PP-SYNC", rpo=0, links=PRIMARY_TO_DR)
     result, summary, _ = run(central([vm("vm-1", 240, "SYNCING"),
                                       vm("vm-9", 9 * HOUR, policy=sync)],
                                      policies=(NEAR, sync)))
@@ -350,7 +433,7 @@ def test_leap_vm_without_state_is_judged_by_its_policy_category():
 
 
 def test_leap_paused_policy_and_filter():
-    paused = Policy("p-p", "PP-PAUSED", rpo=HOUR, paused=True)
+    paused = Policy("p-p", "PP-PAUSED", rpo=HOUR, paused=True, links=PRIMARY_TO_DR)
     model = central([vm("vm-1", 240), vm("vm-2", 60, policy=paused)], policies=(NEAR, paused))
     assert run(model)[1] == "WARNING - PROD-A: policy PP-PAUSED: replication paused"
     assert run(model, filter_pd="pp-nearsync")[0].state == State.OK
@@ -375,15 +458,72 @@ def test_leap_unreadable_states_and_alerts():
     assert "replication states could not be read: HTTP 500" in nagios(result)
 
 
-def test_newest_recovery_points_prefer_the_remote_copy():
-    def point(vm_id, location, age):
-        stamp = leap.time.strftime("%Y-%m-%dT%H:%M:%SZ", leap.time.gmtime(NOW - age))
-        return {"status": "COMPLETE", "creationTime": stamp,
-                "locationReferences": [{"locationExtId": location}],
-                "vmRecoveryPoints": [{"vmExtId": vm_id}]}
-    points = [point("a", "c-prod", 60), point("a", "c-dr", 3000), point("b", "c-prod", 120),
-              point("z", "c-other", 5)]
-    found = leap.newest_recovery_points(points, "c-prod", {"a", "b"})
-    assert found == {"a": (NOW - 3000, "c-dr"), "b": (NOW - 120, None)}
-    assert leap.newest_recovery_points(points, "c-prod", None) == {
-        "a": (NOW - 60, None), "b": (NOW - 120, None)}
+def _point(vm_id, location, age):
+    stamp = leap.time.strftime("%Y-%m-%dT%H:%M:%SZ", leap.time.gmtime(NOW - age))
+    return {"status": "COMPLETE", "creationTime": stamp,
+            "locationReferences": [{"locationExtId": location}],
+            "vmRecoveryPoints": [{"vmExtId": vm_id}]}
+
+
+def test_recovery_points_keep_local_and_copies_apart():
+    points = [_point("a", "c-prod", 60), _point("a", "c-dr", 3000), _point("b", "c-prod", 120),
+              _point("z", "c-other", 5), _point("c", "c-dr", 400)]
+    found = leap.recovery_points(points, "c-prod", {"a", "b", "c"})
+    assert found == {"a": (NOW - 60, {"c-dr": NOW - 3000}), "b": (NOW - 120, {}),
+                     "c": (None, {"c-dr": NOW - 400})}
+    # The VM list unknown: the VMs with a recovery point here, with their copies elsewhere.
+    assert leap.recovery_points(points, "c-prod", None) == {
+        "a": (NOW - 60, {"c-dr": NOW - 3000}), "b": (NOW - 120, {})}
+
+
+def test_policy_targets_from_its_locations():
+    doc = {"extId": "p1", "name": "PP", "categoryIds": ["cat-1"],
+           "replicationLocations": [
+               {"label": "PRIMARY", "replicationSubLocation": {"clusterExtIds": ["c-prod"]}},
+               {"label": "DR", "replicationSubLocation": {"clusterExtIds": ["c-dr"]}}],
+           "replicationConfigurations": [
+               {"sourceLocationLabel": "PRIMARY", "remoteLocationLabel": "DR",
+                "schedule": {"recoveryPointObjectiveTimeSeconds": 900}},
+               {"sourceLocationLabel": "DR", "remoteLocationLabel": "PRIMARY",
+                "schedule": {"recoveryPointObjectiveTimeSeconds": 3600}}]}
+    found = leap.policy(doc)
+    assert (found.remote, found.rpo, found.categories) == (True, 900, {"cat-1"})
+    assert found.targets("c-prod") == {"c-dr"} and found.targets("c-dr") == {"c-prod"}
+    local = leap.policy({"extId": "p2", "replicationConfigurations": [
+        {"sourceLocationLabel": "PRIMARY", "schedule": {}}]})
+    assert local.remote is False
+
+
+class FakeCentral:
+    """Answers leap.collect()'s requests from canned lists; `refuse` paths answer 403."""
+
+    def __init__(self, lists, refuse=()):
+        self.lists, self.refuse = lists, refuse
+
+    def get(self, path, params=None):
+        from nagios_nutanix.prism.errors import PrismHTTPError
+
+        if any(part in path for part in self.refuse):
+            raise PrismHTTPError("HTTP 403", 403, path)
+        for part, items in self.lists.items():
+            if part in path:
+                return {"data": items, "metadata": {"totalAvailableResults": len(items)}}
+        raise PrismHTTPError("HTTP 404", 404, path)
+
+
+def test_collect_protects_vms_by_category_even_without_recovery_points():
+    policy_doc = {"extId": "p1", "name": "PP", "categoryIds": [{"extId": "cat-1"}],
+                  "replicationConfigurations": [{"schedule": {
+                      "recoveryPointObjectiveTimeSeconds": 3600}}]}
+    client = FakeCentral({
+        "protection-policies": [policy_doc],
+        "clustermgmt": [{"extId": "c-prod", "name": "PROD-A"}],
+        "vmm/": [{"extId": "v1", "name": "app-1", "categories": [{"extId": "cat-1"}]},
+                 {"extId": "v2", "name": "app-2", "categories": []}],
+        "recovery-points": []})
+    model = leap.collect(client, CLUSTER)
+    assert [(r.name, r.newest, r.policies) for r in model.resources] == [("app-1", None,
+                                                                          {"p1"})]
+    assert model.vms_error is None
+    refused = leap.collect(FakeCentral(dict(client.lists), refuse=("vmm/",)), CLUSTER)
+    assert refused.vms_error == "the cluster's VM list (vmm v4) not read (HTTP 403)"

@@ -5,11 +5,13 @@ import argparse
 
 import pytest
 
-from nagios_nutanix.checks.storage import evaluate, size
+from nagios_nutanix.checks.storage import evaluate
 from nagios_nutanix.plugin.errors import PluginError
 from nagios_nutanix.plugin.ranges import Range
 from nagios_nutanix.plugin.render import nagios
 from nagios_nutanix.plugin.state import State
+from nagios_nutanix.plugin.words import size
+from nagios_nutanix.prism import cluster_stats
 from nagios_nutanix.prism import storage as source
 from nagios_nutanix.prism.model import Cluster
 from nagios_nutanix.prism.storage import HostCapacity, Space, Storage
@@ -104,6 +106,26 @@ def test_cluster_line_leads_without_pools():
                            "TiB), 12.0 TiB free"
     assert lines[-1].startswith("(not available from Prism Element v2.0 (pools: v1), not "
                                 "checked: storage pools")
+
+
+def test_cluster_usage_missing_with_pools_says_why_on_the_first_line():
+    # Per-host usage still lets resilient capacity be computed.
+    storage = model(host_list=[HostCapacity("node-%02d" % i, capacity=20 * TIB, used=4 * TIB)
+                               for i in (1, 2, 3, 4)])
+    storage.total = Space("PROD-A", against="cluster storage capacity",
+                          missing="the v2.0 cluster answer has no usage_stats")
+    result, lines = judge(storage)
+    assert result.state == State.UNKNOWN
+    assert first(lines) == ("UNKNOWN - PROD-A: cluster PROD-A: usage not known (the v2.0 "
+                            "cluster answer has no usage_stats)")
+    assert "'cluster.space.usage.percentage'=U;80;90;0;100" in perf(lines)
+
+
+def test_cluster_line_with_pools_is_not_repeated_on_the_first_line():
+    result, lines = judge(model(used_pct=85), resilient_warning=Range.parse("200"))
+    assert first(lines) == ("WARNING - PROD-A: storage pool pool-1 85.0 % used (68.0 TiB of "
+                            "80.0 TiB), 12.0 TiB free")
+    assert "[WARNING] cluster PROD-A 85.0 % used (68.0 TiB of 80.0 TiB), 12.0 TiB free" in lines
 
 
 def test_container_against_advertised_capacity_and_own_thresholds():
@@ -256,8 +278,8 @@ def test_v1_savings_used_when_v2_has_none():
 def test_v4_newest_value_and_container():
     series = [{"timestamp": "2026-05-01T10:05:00Z", "value": 7},
               {"timestamp": "2026-05-01T10:00:00Z", "value": 5}]
-    assert source.newest(series) == 7
-    assert source.newest([]) is None and source.newest(None) is None
+    assert cluster_stats.newest(series) == 7
+    assert cluster_stats.newest([]) is None and cluster_stats.newest(None) is None
     stats = {"storageUsageBytes": series, "storageCapacityBytes": [{"value": 70}],
              "dataReductionSavingRatioPpm": [{"value": 1500000}]}
     space = source.container_v4({"name": "c", "extId": "x"}, stats, 2)
@@ -270,7 +292,7 @@ def test_v4_newest_value_and_container():
 
 
 def test_stats_window_is_rounded_so_checks_share_answers():
-    assert source._window(1_700_000_123) == source._window(1_700_000_299 - 100)
-    window = source._window(1_700_000_123)
+    assert cluster_stats.window(1_700_000_123) == cluster_stats.window(1_700_000_299 - 100)
+    window = cluster_stats.window(1_700_000_123)
     assert window["$endTime"] == "2023-11-14T22:15:00Z"
     assert window["$startTime"] == "2023-11-14T22:00:00Z"

@@ -9,6 +9,7 @@ from nagios_nutanix.checks.version import evaluate
 from nagios_nutanix.config import version_policy
 from nagios_nutanix.config.version_policy import in_train, parse, version_key, version_text
 from nagios_nutanix.plugin.errors import PluginError, UsageError
+from nagios_nutanix.plugin.ranges import Thresholds
 from nagios_nutanix.plugin.render import nagios
 from nagios_nutanix.plugin.state import State
 from nagios_nutanix.prism.model import Cluster
@@ -145,6 +146,8 @@ def test_hypervisor_drift_during_upgrade_is_stated():
                     "versions, NCC 5.0.0"
     assert "[OK] AHV versions differ: 10.0 on node-01, node-02, 20230302.101026 on 6 hosts " \
            "(expected while the upgrade runs)" in lines
+    # No warning range while the drift is expected: the perfdata agrees with the OK.
+    assert "'hypervisor.versions.count'=2;;;0" in lines[0]
 
 
 def test_mixed_hypervisors_are_named():
@@ -155,6 +158,14 @@ def test_mixed_hypervisors_are_named():
     _, first, _ = judge(versions)
     assert first == ("WARNING - PROD-A: hypervisor versions differ: ESXi 7.0.3 on esx-1, AHV "
                      "20230302.101026 on ahv-1")
+
+
+def test_no_hosts_is_unknown_not_ok():
+    result, first, lines = judge(model(ahv=()))
+    assert result.state == State.UNKNOWN
+    assert first == ("UNKNOWN - PROD-A: Prism listed no hosts: hypervisor versions not "
+                     "checked")
+    assert "'hypervisor.versions.count'=U;1;;0" in lines[0]
 
 
 def test_missing_versions_are_unknown():
@@ -184,7 +195,10 @@ ncc:
 def test_end_of_life_levels(eol, state, words, days):
     result, first, lines = judge(model(policy=policy(EOL_POLICY % eol)))
     assert result.state == state
-    assert "'aos.eol.days'=%d;90:;0:" % days in lines[0]
+    assert "'aos.eol.days'=%d;91:;0:" % days in lines[0]
+    # The perfdata ranges say what the check says, at every boundary.
+    metric = next(m for m in result.metrics if m.name == "aos.eol.days")
+    assert Thresholds(metric.warning, metric.critical).evaluate(days) == state
     if words:
         assert first == "%s - PROD-A: AOS 6.8.1: release train 6.8 %s (policy)" % (
             state.name, words)
@@ -197,7 +211,11 @@ def test_eol_warning_days_option():
     result, _, lines = judge(model(policy=policy(EOL_POLICY % "2027-02-19")),
                              eol_warning_days=30)
     assert result.state == State.OK
-    assert "'aos.eol.days'=90;30:;0:" in lines[0]
+    assert "'aos.eol.days'=90;31:;0:" in lines[0]
+    result, _, lines = judge(model(policy=policy(EOL_POLICY % "2026-12-21")),
+                             eol_warning_days=30)
+    assert result.state == State.WARNING  # exactly 30 days: WARNING, and so says the range
+    assert "'aos.eol.days'=30;31:;0:" in lines[0]
     with pytest.raises(UsageError):
         judge(model(), eol_warning_days=-1)
 
@@ -232,8 +250,8 @@ def test_example_policy_is_named_as_such():
     assert result.state == State.CRITICAL
     assert first == ("CRITICAL - PROD-A: AOS 6.8.1: release train 6.8 past end of life since "
                      "2026-01-01 (EXAMPLE policy)")
-    assert "(p.yaml is marked as an EXAMPLE (example: true): its dates and minimums are made " \
-           "up, not Nutanix facts; write your own policy)" in lines
+    assert "(p.yaml is marked as an EXAMPLE (example: true): its dates, minimums and pairs are " \
+           "made up, not Nutanix facts; write your own policy)" in lines
 
 
 def test_prism_central_version_is_judged():
@@ -242,4 +260,4 @@ def test_prism_central_version_is_judged():
     assert result.state == State.WARNING
     assert first == ("WARNING - PROD-A: Prism Central pc.2024.3: release train pc.2024.3 "
                      "reaches end of life on 2026-12-01, in 10 days (policy)")
-    assert "'prism_central.eol.days'=10;90:;0:" in lines[0]
+    assert "'prism_central.eol.days'=10;91:;0:" in lines[0]
