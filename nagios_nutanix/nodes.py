@@ -89,6 +89,13 @@ def select(candidates, options, names_of, where, what="node", exact="filter_name
     return chosen
 
 
+def filtered(options, *more):
+    """True when FILTERNAME (or one of the `more` option dests, e.g. "filter_disk") was given:
+    what node_result() calls `filtered`."""
+    return any(getattr(options, dest, None)
+               for dest in ("filter_name", "filter_name_regex") + more)
+
+
 def select_nodes(inventory, options):
     """The Inventory's nodes that FILTERNAME keeps."""
     return select(inventory.nodes, options, lambda n: n.names(),

@@ -1,11 +1,14 @@
 """`ahv`: can this node's AHV host run VMs, and how loaded is it?"""
 
-from ..nodes import FILTER_OPTIONS, NodeVerdict, node_result, select_nodes
+from ..nodes import FILTER_OPTIONS, NodeVerdict, filtered, node_result, select_nodes
+from ..plugin.errors import UsageError
 from ..plugin.perfdata import Metric
 from ..plugin.ranges import Thresholds
 from ..plugin.result import Item
 from ..plugin.sanitize import clean
 from ..plugin.state import State
+from ..plugin.words import plural
+from .node_words import alert_state, alert_text, alert_title, alerts_unreadable, not_available
 from .spec import Alert, CheckSpec, MetricSpec, Option
 
 # Unresolved alerts about the host and its networking (NUTANIX-MIB trap names, matched on the
@@ -37,8 +40,7 @@ LACKS_UTILIZATION = "CPU and memory utilization (Prism Central v4 serves them on
                     "per-host time series)"
 LACKS_HOST_FLAGS = "host state, maintenance, degraded, reboot-pending and Acropolis " \
                    "connection (Prism Central v3 has none; pc.2024.3 or later serves v4)"
-
-SEVERITY_STATE = {"CRITICAL": State.CRITICAL, "WARNING": State.WARNING}
+MAINTENANCE_CHOICES = ("OK", "WARNING")
 
 
 class AhvModel:
@@ -57,12 +59,23 @@ class AhvModel:
         self.lacks = list(lacks)
 
 
+def maintenance_state(options):
+    """--maintenance-state as a State, in any case ("warning" too); bad values are refused."""
+    value = str(getattr(options, "maintenance_state", None) or "OK").strip().upper()
+    if value not in MAINTENANCE_CHOICES:
+        raise UsageError("bad command line: argument --maintenance-state: invalid choice: %r "
+                         "(choose from %s, in any case) (see --help)"
+                         % (clean(options.maintenance_state), ", ".join(MAINTENANCE_CHOICES)))
+    return State[value]
+
+
 def collect(context):
     import time
 
     from ..prism import alerts, inventory, vms
     from ..prism.errors import PrismHTTPError
 
+    maintenance_state(context.options)  # a bad value fails before any request
     found = inventory.collect(context)
     client = context.prism()
     lacks = []
@@ -84,12 +97,6 @@ def _ratio_text(value):
     return "%.2f" % value
 
 
-def _age(seconds):
-    from ..plugin.duration import human
-
-    return human(seconds)
-
-
 def _maintenance_words(node):
     """'in maintenance mode', 'entering maintenance mode', or None."""
     hypervisor = node.hypervisor_state or ""
@@ -104,7 +111,7 @@ def _flag_items(node, options, lacks_flags):
     if lacks_flags:
         return [], False
     items = []
-    maintenance_state = State[options.maintenance_state]
+    softened = maintenance_state(options)
     hypervisor = node.hypervisor_state
     words = _maintenance_words(node)
     in_maintenance = words is not None
@@ -122,7 +129,7 @@ def _flag_items(node, options, lacks_flags):
         items.append(Item(State.WARNING, "hypervisor state %s" % clean(hypervisor)))
 
     if in_maintenance:
-        items.append(Item(maintenance_state, "%s%s" % (words, " (hypervisor %s)" % clean(
+        items.append(Item(softened, "%s%s" % (words, " (hypervisor %s)" % clean(
             hypervisor) if hypervisor else ""), brief=words))
     elif node.maintenance is None:
         items.append(Item(State.UNKNOWN, "maintenance mode not reported by Prism"))
@@ -139,7 +146,7 @@ def _flag_items(node, options, lacks_flags):
 
     if node.reboot_pending:
         if in_maintenance:
-            items.append(Item(maintenance_state, "reboot pending (in maintenance mode)",
+            items.append(Item(softened, "reboot pending (in maintenance mode)",
                               brief="reboot pending"))
         else:
             items.append(Item(State.WARNING, "reboot pending", brief="reboot pending"))
@@ -150,7 +157,7 @@ def _flag_items(node, options, lacks_flags):
         text = "AHV host disconnected from Acropolis: it cannot run VM operations (power, " \
                "migrate, HA restart)"
         if in_maintenance:
-            items.append(Item(maintenance_state, text + " (in maintenance mode)",
+            items.append(Item(softened, text + " (in maintenance mode)",
                               brief="disconnected from Acropolis"))
         else:
             items.append(Item(State.CRITICAL, text, brief="disconnected from Acropolis"))
@@ -214,15 +221,9 @@ def _alert_items(node, model):
     items = []
     mine = [a for a in for_node(model.alerts, node) if a.in_family(HOST_ALERT_FAMILIES)]
     for alert in sorted(mine, key=lambda a: -(a.created or 0)):
-        state = SEVERITY_STATE.get(alert.severity, State.OK)
-        title = clean(alert.title, 120).rstrip(".")
-        age = ", %s ago" % _age(model.now - alert.created) if alert.created else ""
-        ack = ", acknowledged in Prism" if alert.acknowledged else ""
-        message = clean(alert.message, 200)
-        said = ": " + message if message and message.rstrip(".") != title else ""
-        text = "alert %s (%s%s%s)%s" % (title, alert.severity, age, ack, said)
-        items.append(Item(state, text, brief="alert: %s" % title,
-                          source="unresolved Prism alert %s" % clean(alert.type_id or "")))
+        items.append(Item(alert_state(alert), alert_text(alert, model.now),
+                          brief="alert: %s" % alert_title(alert),
+                          source="unresolved Prism alert"))
     if not mine:
         items.append(Item(State.OK, "no unresolved host or OVS alert"))
     return items
@@ -260,13 +261,13 @@ def node_verdict(node, model, options):
             if perf:
                 metrics.append(perf)
                 ok_words.append(item.text)
-    vm_count = node.num_vms
-    if vm_count is None and model.vms is not None:
+    if model.vms is not None:
+        # Powered-on guest VMs from the VM list, on Prism Element and Prism Central alike (the
+        # host record's own count is not served by v4 and may include the CVM).
         vm_count = guest_vcpus(node, model.vms)[1]
-    if vm_count is not None:
-        load.append(Item(State.OK, "%d VMs" % vm_count))
+        load.append(Item(State.OK, plural(vm_count, "powered-on guest VM")))
         metrics.append(Metric("vms.count", vm_count, "", minimum=0, instance=node.name))
-        ok_words.append("%d VMs" % vm_count)
+        ok_words.append(plural(vm_count, "VM"))
     ratio, perf = _ratio_item(node, model, Thresholds(options.warning_vcpu_ratio,
                                                       options.critical_vcpu_ratio))
     if perf:
@@ -295,25 +296,27 @@ def _cluster_ratio(nodes, vms):
 
 def evaluate(model, options):
     inventory = model.inventory
+    maintenance_state(options)
     nodes = select_nodes(inventory, options)
-    filtered = bool(getattr(options, "filter_name", None)
-                    or getattr(options, "filter_name_regex", None))
+    one_or_some = filtered(options)
     verdicts = []
     for node in nodes:
         verdict, compact = node_verdict(node, model, options)
-        if not filtered and verdict.state == State.OK and compact:
+        if not one_or_some and verdict.state == State.OK and compact:
             # Every node of a large cluster must fit the 8 KB output: one line per sound node.
             verdict.items = [Item(State.OK, compact)]
         verdicts.append(verdict)
     extra, info = [], []
     if model.vms_reason:
-        extra.append(Item(State.UNKNOWN, "vCPU:pCPU not judged: %s" % clean(model.vms_reason),
-                          brief="vCPU:pCPU unknown (VM list unreadable)"))
+        extra.append(Item(State.UNKNOWN, "VM count and vCPU:pCPU not judged: %s"
+                          % clean(model.vms_reason),
+                          brief="VM count and vCPU:pCPU unknown (VM list unreadable)"))
     if model.alerts_reason:
         extra.append(Item(State.UNKNOWN, "host and OVS alerts not judged: %s"
-                          % clean(model.alerts_reason), brief="host alerts unknown ("
-                          "alerts unreadable)"))
-    ok = ["%d AHV host%s" % (len(nodes), "" if len(nodes) == 1 else "s")]
+                          % clean(model.alerts_reason),
+                          brief="%s: host and OVS alerts not checked"
+                          % alerts_unreadable(model.alerts_reason)))
+    ok = [plural(len(nodes), "AHV host")]
     # Only what holds for every node: a disconnection softened by maintenance is named.
     away = [clean(n.name) for n in nodes if n.connected is False]
     if LACKS_HOST_FLAGS not in model.lacks:
@@ -331,15 +334,14 @@ def evaluate(model, options):
             ok.append("CPU up to %.1f%%" % max(cpu))
         if memory:
             ok.append("memory up to %.1f%%" % max(memory))
-    if model.vms is not None and not filtered:
+    if model.vms is not None and not one_or_some:
         found = _cluster_ratio(inventory.nodes, model.vms)
         if found:
             extra.append(found[0])
             ok.append("vCPU:pCPU %s cluster-wide" % _ratio_text(found[1]))
     if model.lacks:
-        info.append("not available from %s, not checked: %s; monitor the cluster's Prism "
-                    "Element for those" % (inventory.source, "; ".join(model.lacks)))
-    return node_result(clean(inventory.cluster.name), verdicts, filtered, ", ".join(ok),
+        info.append(not_available(inventory.source, model.lacks))
+    return node_result(clean(inventory.cluster.name), verdicts, one_or_some, ", ".join(ok),
                        extra=extra, info=info, notes=["source: %s" % inventory.source])
 
 
@@ -358,9 +360,9 @@ SPEC = CheckSpec(
     sources=("prism-element", "prism-central"),
     options=FILTER_OPTIONS + (
         Option(("--maintenance-state",), "state of a host in maintenance mode, and of its "
-               "reboot-pending flag and Acropolis disconnection while in maintenance "
-               "(default %(default)s: planned work pages nobody)", default="OK",
-               choices=("OK", "WARNING"), metavar="STATE", macro="MAINTENANCESTATE"),
+               "reboot-pending flag and Acropolis disconnection while in maintenance: OK or "
+               "WARNING, in any case (default %(default)s: planned work pages nobody)",
+               default="OK", metavar="STATE", macro="MAINTENANCESTATE"),
         Option(("--warning-cpu",), "warning range for hypervisor CPU %% (default "
                "%(default)s)", default="80", type="range", metavar="RANGE",
                macro="WARNINGCPU"),
@@ -387,8 +389,9 @@ SPEC = CheckSpec(
         MetricSpec("memory.utilization.percentage", "%", "hypervisor memory utilization; "
                    "--warning-memory/--critical-memory apply", per_instance="node", minimum=0,
                    maximum=100),
-        MetricSpec("vms.count", "", "VMs on the host, as the host record counts them",
-                   per_instance="node", minimum=0),
+        MetricSpec("vms.count", "", "powered-on guest VMs on the host (the CVM not counted), "
+                   "from the VM list on Prism Element and Prism Central alike; absent when the "
+                   "VM list cannot be read", per_instance="node", minimum=0),
         MetricSpec("vcpu.pcpu.ratio", "", "vCPUs of powered-on guest VMs on the host / its "
                    "CPU threads (CVM not counted); --warning-vcpu-ratio/--critical-vcpu-ratio "
                    "apply", per_instance="node", minimum=0),

@@ -8,18 +8,24 @@ Service states come from up to three sources, named on every service line:
 3. unresolved alerts that name a service on the node (NUTANIX-MIB trap families).
 A service with none of these against it, on a CVM that is on and not degraded, is OK by
 inference ("no service alert, CVM up"), said as such; `--require-direct-evidence` makes such
-services UNKNOWN instead. When the alerts could not be read, inferred services are UNKNOWN.
+services UNKNOWN instead. Never OK by inference: a service the Genesis answer leaves out of a
+CVM's service list, or any service when the alerts could not be read (the run is then UNKNOWN
+and says so first, even where the Genesis RPC answered). --services refuses names it does not
+know, so a misspelt service is never reported OK.
 """
 
 import re
 
-from ..nodes import FILTER_OPTIONS, NodeVerdict, node_result
-from ..plugin.errors import UsageError
+from ..nodes import FILTER_OPTIONS, NodeVerdict, filtered, node_result
+from ..plugin import words as wording
+from ..plugin.errors import PluginError, UsageError
 from ..plugin.perfdata import Metric
 from ..plugin.ranges import Range, Thresholds
 from ..plugin.result import Item
 from ..plugin.sanitize import clean
 from ..plugin.state import State, severity, worst
+from ..prism.genesis import service_key
+from .node_words import alert_text, alerts_unreadable, not_available
 from .spec import Alert, CheckSpec, MetricSpec, Option
 
 DEFAULT_SERVICES = ("stargate", "curator", "cassandra", "chronos")
@@ -40,6 +46,9 @@ KNOWN_SERVICES = (
     "arithmos", "acropolis", "uhura", "nutanixguesttools", "minervacvm", "clusterconfig",
     "aplosengine", "aplos", "placementsolver", "lazan", "polaris", "delphi", "anduril", "xtrim",
     "clusterhealth", "cassandra", "genesis", "zookeeper")
+# What --services accepts: the names above and those ordinary words (reference §3.1); any
+# other name is refused, so a misspelt service is never reported OK by inference.
+SERVICE_NAMES = KNOWN_SERVICES + ("catalog", "security", "flow")
 
 # Alert families (NUTANIX-MIB trap names; alerts.py matches them to alert titles).
 # One service each: (family, service, state, words).
@@ -73,9 +82,18 @@ CVM_ALERTS = (
 )
 
 GENESIS_LABEL = "Genesis RPC, experimental"
+GENESIS_ON_PC = ("--service-source genesis: the Genesis RPC is a Prism Element RPC and Prism "
+                 "Central does not forward it; point -H at the cluster's Prism Element VIP, or "
+                 "use --service-source auto or api")
+# Why an OK is inferred, in the words every line uses.
+INFERRED = "no service alert, CVM up"
+INFERRED_PC = ("no service alert, node not degraded; CVM power and service states not available "
+               "from Prism Central")
+ALERTS_UNREADABLE = "alerts unreadable"
+# Judgement.explained: the cluster-level "alerts unreadable" item speaks for the service.
+BY_CLUSTER = "cluster"
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _SERVICE_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
 class CvmModel:
@@ -110,11 +128,27 @@ def selected_services(options):
             if not _SERVICE_NAME.match(name):
                 raise UsageError("bad --services name %r: use service names such as "
                                  "stargate,curator,cassandra,chronos" % clean(name))
+            if service_key(name) not in SERVICE_NAMES:
+                raise UsageError(_unknown_service(name))
             if name not in names:
                 names.append(name)
     if not names:
         raise UsageError("--services is empty: name at least one service")
     return names
+
+
+def _unknown_service(name):
+    import difflib
+
+    near = difflib.get_close_matches(service_key(name), SERVICE_NAMES, n=1)
+    return "bad command line: unknown service %r in --services%s; known: %s" % (
+        clean(name), " (did you mean %s?)" % near[0] if near else "",
+        ", ".join(sorted(SERVICE_NAMES)))
+
+
+def refuse_genesis_on_central(kind, source):
+    if kind == "pc" and source == "genesis":
+        raise PluginError(GENESIS_ON_PC)
 
 
 def collect(context):
@@ -125,13 +159,13 @@ def collect(context):
 
     options = context.options
     selected_services(options)  # a bad --services fails before any request
+    source = options.service_source
+    if source == "genesis":  # the target's kind only (its answer is cached for the inventory)
+        refuse_genesis_on_central(inventory.connect(context)[1], source)
     found = inventory.collect(context)
     client = context.prism()
     nodes = select_nodes(found, options)
-    filtered = bool(getattr(options, "filter_name", None)
-                    or getattr(options, "filter_name_regex", None))
-    source = options.service_source
-    model = CvmModel(found, nodes, filtered=filtered, source=source)
+    model = CvmModel(found, nodes, filtered=filtered(options), source=source)
     if source in ("auto", "genesis"):
         if found.kind == "pc":
             model.genesis_reason = "Prism Central does not forward it to the cluster's Genesis"
@@ -161,32 +195,17 @@ class Judgement:
         self.reason = reason  # for UNKNOWN: why, in a few words
 
 
-def _key(name):
-    """'aplos_engine', 'APLOSEngine' -> 'aplosengine' (as prism/genesis.py compares them)."""
-    return _NOT_WORD.sub("", name.lower())
-
-
 def _tokens(alert):
     text = " ".join([alert.title or "", alert.message or ""]
                     + [str(v) for v in alert.context.values()])
     return {w.lower() for w in _WORD.findall(text)}
 
 
-def _alert_words(alert):
-    words = "alert '%s'" % clean(alert.title, 100)
-    message = clean(alert.message, 200)
-    if message and message != clean(alert.title, 200):
-        words += ": %s" % message
-    if alert.acknowledged:
-        words += " (acknowledged)"
-    return words
-
-
 def service_alerts(alerts, services):
     """(per service: [(state, words, alert)], CVM-wide: [(state, words, blocks, alert)],
     [(alert, names of unselected services it names)]) from one node's unresolved alerts."""
     per_service = {name: [] for name in services}
-    by_key = {_key(name): name for name in services}
+    by_key = {service_key(name): name for name in services}
     cvm_wide, others = [], []
     for alert in alerts:
         matched = False
@@ -204,7 +223,7 @@ def service_alerts(alerts, services):
                 continue
             matched = True
             tokens = _tokens(alert)
-            hit = [s for s in services if set(ALERT_NAMES.get(s, (_key(s),))) & tokens]
+            hit = [s for s in services if set(ALERT_NAMES.get(s, (service_key(s),))) & tokens]
             for service in hit:
                 per_service[service].append((state, words, alert))
             if not hit:
@@ -223,14 +242,15 @@ def service_alerts(alerts, services):
 
 def _genesis_text(found):
     if found.pids:
-        return "%d process%s" % (len(found.pids), "es" if len(found.pids) != 1 else "")
+        return wording.plural(len(found.pids), "process", "processes")
     if found.pids == []:
         return "no process"
     return "state %s" % clean(found.state)
 
 
-def _judge(service, node, facts, options):
-    """The Judgement of one service on one node."""
+def _judge(service, node, facts, blockers, options):
+    """The Judgement of one service on one node; `blockers` are the node-level reasons
+    (text, explained) that stop an OK being inferred."""
     evidence = []  # (state, word, words, source)
     if facts["cvm_off"]:
         return Judgement(service, State.CRITICAL, "DOWN",
@@ -255,7 +275,7 @@ def _judge(service, node, facts, options):
             evidence.append((State.CRITICAL, "not in the metadata ring",
                              "metadata store %s%s" % (status, message), "metadata_store_status"))
     for state, word, alert in facts["service_alerts"].get(service, ()):
-        evidence.append((state, word, _alert_words(alert), "alerts"))
+        evidence.append((state, word, alert_text(alert), "alerts"))
     if evidence:
         worst_state = worst(e[0] for e in evidence)
         picked = [e for e in evidence if e[0] == worst_state][0]
@@ -273,7 +293,7 @@ def _judge(service, node, facts, options):
                              sources, basis=basis)
         return Judgement(service, worst_state, word, "%s %s (%s)" % (service, word, words),
                          sources)
-    return _infer(service, facts, options)
+    return _infer(service, facts, blockers, options)
 
 
 def _unknown(service, reason, text, explained=False):
@@ -281,10 +301,11 @@ def _unknown(service, reason, text, explained=False):
                      "none", explained=explained, reason=reason)
 
 
-def _infer(service, facts, options):
+def _infer(service, facts, blockers, options):
     """No source said anything about the service: OK by inference, or UNKNOWN and why."""
+    entry = facts["genesis_entry"]
     if not facts["use_api"]:  # --service-source genesis: the Genesis RPC or nothing
-        if facts["genesis_entry"] is not None:
+        if entry is not None:
             return _unknown(service, "not in the Genesis answer",
                             "the Genesis RPC answer (experimental) lists no such service")
         if facts["genesis_reason"]:
@@ -293,23 +314,24 @@ def _infer(service, facts, options):
                             "--service-source genesis uses nothing else")
         return _unknown(service, "no Genesis entry for this CVM",
                         "the Genesis RPC answer (experimental) has no entry for this CVM")
-    for text, explained in facts["blockers"]:
+    if blockers:
+        text, explained = blockers[0]
         return _unknown(service, text, "not verified: %s" % text, explained=explained)
+    if entry is not None and entry.services:
+        # The answer lists this CVM's services but not this one: something is off (a stopped
+        # service missing from the list, or a parse the guesswork got wrong); never OK.
+        return _unknown(service, "not in the Genesis answer",
+                        "the Genesis RPC answer (experimental) lists this CVM's services but "
+                        "not %s" % service)
     if facts["alerts_reason"]:
-        return _unknown(service, "alerts unreadable",
-                        "the alerts could not be read, so no OK can be inferred")
-    basis = ("no service alert, node not degraded" if facts["pc"]
-             else "no service alert, CVM up")
+        return _unknown(service, ALERTS_UNREADABLE,
+                        "the alerts could not be read, so no OK can be inferred",
+                        explained=BY_CLUSTER)
+    basis = INFERRED_PC if facts["pc"] else INFERRED
     if getattr(options, "require_direct_evidence", False):
         return _unknown(service, "no direct evidence (--require-direct-evidence)",
                         "no direct evidence; inferred OK (%s) refused by "
-                        "--require-direct-evidence" % basis)
-    if facts["pc"]:
-        basis += "; CVM power state not available from Prism Central"
-    if facts["genesis_entry"] is not None:
-        basis += "; the Genesis RPC answer does not list it"
-    if _key(service) not in KNOWN_SERVICES:
-        basis += "; '%s' is not a service name this check knows: check the spelling" % service
+                        "--require-direct-evidence" % basis.split(";")[0])
     return Judgement(service, State.OK, "OK", "%s OK (%s)" % (service, basis),
                      "inferred from CVM power, host flags and alerts", basis="inferred")
 
@@ -317,11 +339,6 @@ def _infer(service, facts, options):
 # -- one node ----------------------------------------------------------------------------------
 def _percent(value):
     return "%s%%" % ("%.1f" % value).rstrip("0").rstrip(".")
-
-
-def _thresholds(options, name):
-    return Thresholds(getattr(options, "%s_warning" % name, None),
-                      getattr(options, "%s_critical" % name, None))
 
 
 def _node_facts(node, model, services):
@@ -344,14 +361,14 @@ def _node_facts(node, model, services):
         "pc": pc, "use_api": use_api, "power_known": power_known, "genesis_entry": entry,
         "genesis_reason": model.genesis_reason, "alerts_reason": model.alerts_reason,
         "service_alerts": per_service, "cvm_wide": cvm_wide, "others": others,
-        "cvm_off": cvm_off, "blockers": [],
+        "cvm_off": cvm_off,
     }
 
 
 def _node_items(node, facts):
-    """Node-level items (power, Genesis CVM state, degraded, CVM-wide alerts); fills the
-    reasons that stop services being inferred OK."""
-    items, blockers = [], facts["blockers"]
+    """(node-level items: power, Genesis CVM state, degraded, CVM-wide alerts; blockers: the
+    reasons (text, explained by an item) that stop services being inferred OK)."""
+    items, blockers = [], []
     cvm = clean(node.cvm_name) or "CVM"
     if facts["power_known"]:
         if node.cvm_power == "ON":
@@ -381,20 +398,19 @@ def _node_items(node, facts):
             blockers.append(("degraded flag not reported", False))
     for state, words, infer, alert in facts["cvm_wide"]:
         brief = "" if facts["cvm_off"] else "%s (alert)" % words
-        items.append(Item(state, "%s (%s)" % (words, _alert_words(alert)), brief=brief,
+        items.append(Item(state, "%s (%s)" % (words, alert_text(alert)), brief=brief,
                           source="alerts"))
         if not infer:
             blockers.append((words, not facts["cvm_off"]))
     for alert, named in facts["others"]:
         items.append(Item(State.OK, "not checked (not in --services): %s named by %s"
-                          % (", ".join(named), _alert_words(alert)), brief="",
+                          % (", ".join(named), alert_text(alert)), brief="",
                           source="alerts"))
-    return items
+    return items, blockers
 
 
-def _services_item(judgements, single, pc):
+def _services_item(judgements, total, single, pc):
     """One item over the node's services: its brief is what the first line says of them."""
-    total = len(judgements)
     bad = sorted((j for j in judgements if j.state in (State.CRITICAL, State.WARNING)
                   and not j.explained), key=lambda j: -severity(j.state))
     unknown = [j for j in judgements if j.state == State.UNKNOWN and not j.explained]
@@ -425,29 +441,33 @@ def _services_item(judgements, single, pc):
 
 
 def _ok_words(judgements, pc):
-    """'stargate, curator UP (Genesis RPC, experimental); cassandra in the metadata ring'."""
+    """'stargate, curator UP (Genesis RPC, experimental); cassandra in the metadata ring' over
+    the OK judgements."""
     groups = {}
     for j in judgements:
-        groups.setdefault(j.basis, []).append(j)
+        if j.state == State.OK:
+            groups.setdefault(j.basis, []).append(j)
     labels = {
         "genesis": "UP (%s)" % GENESIS_LABEL,
         "ring": "in the metadata ring",
-        "inferred": "OK (no service alert, %s)" % ("node not degraded" if pc else "CVM up"),
+        "inferred": "OK (%s)" % (INFERRED_PC if pc else INFERRED),
     }
     return ["%s %s" % (", ".join(j.service for j in group), labels.get(basis, "OK"))
             for basis, group in groups.items()]
 
 
-def _usage(node, options, facts):
+def _usage(node, options):
     """(items, metrics, words for the OK line, missing: 'CPU'/'memory' not reported)."""
     items, metrics, words, missing = [], [], [], []
-    for name, label, metric, value in (
-            ("cpu", "CPU", "cvm.cpu.utilization.percentage", node.cvm_cpu_percent),
-            ("memory", "memory", "cvm.memory.usage.percentage", node.cvm_memory_percent)):
+    for label, metric, value, warn, crit in (
+            ("CPU", "cvm.cpu.utilization.percentage", node.cvm_cpu_percent,
+             options.warning_cpu, options.critical_cpu),
+            ("memory", "cvm.memory.utilization.percentage", node.cvm_memory_percent,
+             options.warning_memory, options.critical_memory)):
         if value is None:
             missing.append(label)
             continue
-        thresholds = _thresholds(options, name)
+        thresholds = Thresholds(warn, crit)
         state = thresholds.evaluate(value)
         text = "CVM %s %s" % (label, _percent(value))
         limits = ", ".join("%s %s" % (kind, limit) for kind, limit in (
@@ -461,16 +481,21 @@ def _usage(node, options, facts):
 
 
 def judge_node(node, model, options, services, single=False):
-    """(NodeVerdict, judgements, CPU/memory not reported, notes) of one node."""
+    """(NodeVerdict, judgements, CPU/memory not reported, notes) of one node.
+
+    Several nodes: services that only the unreadable alerts could have cleared are left to the
+    cluster-level item, which names them once for every node."""
     facts = _node_facts(node, model, services)
-    items = _node_items(node, facts)
-    judgements = [_judge(s, node, facts, options) for s in services]
-    items.append(_services_item(judgements, single, facts["pc"]))
+    items, blockers = _node_items(node, facts)
+    judgements = [_judge(s, node, facts, blockers, options) for s in services]
+    shown = [j for j in judgements if single or j.explained != BY_CLUSTER]
+    if shown:
+        items.append(_services_item(shown, len(judgements), single, facts["pc"]))
     detail = single or getattr(options, "verbose", 0)
-    for j in judgements:  # OK ones only for one node or with -v: the line above names them
+    for j in shown:  # OK ones only for one node or with -v: the line above names them
         if detail or j.state != State.OK:
             items.append(Item(j.state, j.text, brief="", source=j.source))
-    usage_items, metrics, usage_words, missing = _usage(node, options, facts)
+    usage_items, metrics, usage_words, missing = _usage(node, options)
     items.extend(usage_items)
     down = sum(1 for j in judgements if j.state == State.CRITICAL)
     metrics.insert(0, Metric("cvm.services.down.count", down, critical=Range.parse("0"),
@@ -478,7 +503,7 @@ def judge_node(node, model, options, services, single=False):
     ok = []
     if facts["power_known"] and node.cvm_power == "ON":
         ok.append("CVM on")
-    ok.extend(_ok_words(judgements, facts["pc"]))
+    ok.extend(_ok_words(shown, facts["pc"]))
     if usage_words:
         ok.append("CVM " + ", ".join(usage_words))
     notes = []
@@ -496,7 +521,7 @@ def judge_node(node, model, options, services, single=False):
 def _basis_words(judgements, pc):
     kinds = dict.fromkeys(j.basis for j in judgements if j.state == State.OK)
     words = {"genesis": GENESIS_LABEL, "ring": "cassandra: metadata store normal",
-             "inferred": "no service alert, %s" % ("node not degraded" if pc else "CVM up")}
+             "inferred": INFERRED_PC if pc else INFERRED}
     return "; ".join(words[k] for k in kinds if k in words)
 
 
@@ -509,56 +534,81 @@ def _not_reported_info(missing_by_node):
             % (what, ", ".join(names)) for what, names in groups.items()]
 
 
+def _alerts_item(reason, unverified, nodes, single):
+    """The one cluster-level item when the alerts could not be read: it names the services
+    that no other source could clear (UNKNOWN, never OK), on which nodes, once."""
+    head = alerts_unreadable(reason)
+    groups = {}
+    for name, services in unverified:
+        if services:
+            groups.setdefault(tuple(services), []).append(name)
+    if not groups:
+        return Item(State.UNKNOWN, "%s; open service and CVM alerts (service down, CVM "
+                    "unreachable, restarting frequently) not checked" % reason,
+                    brief="%s: service and CVM alerts not checked" % head, source="alerts")
+    services = list(dict.fromkeys(s for key in groups for s in key))
+    where = [n for names in groups.values() for n in names]
+    if single:
+        place = ""
+    elif len(where) == nodes:
+        place = " on every node"
+    else:
+        place = " on %s" % wording.listing(where)
+    text = "; ".join(", ".join(key) + ("" if single else " on %s" % ", ".join(names))
+                     for key, names in groups.items())
+    return Item(State.UNKNOWN, "%s; services with no other evidence are UNKNOWN, never OK: %s"
+                % (reason, text), brief="%s: %s unknown%s" % (head, ", ".join(services), place),
+                source="alerts")
+
+
 def evaluate(model, options):
     services = selected_services(options)
     inventory = model.inventory
     pc = inventory.kind == "pc"
+    refuse_genesis_on_central(inventory.kind, model.source)
     single = model.filtered and len(model.nodes) == 1
-    verdicts, everything, missing, notes = [], [], [], []
+    verdicts, everything, missing, notes, unverified = [], [], [], [], []
     for node in model.nodes:
         verdict, judgements, not_reported, node_notes = judge_node(
             node, model, options, services, single)
         verdicts.append(verdict)
         everything.extend(judgements)
         missing.append((clean(node.name), not_reported))
+        unverified.append((clean(node.name),
+                           [j.service for j in judgements if j.explained == BY_CLUSTER]))
         notes.extend(node_notes)
 
     extra, info = [], []
-    needed_alerts = any(j.reason == "alerts unreadable" for j in everything)
     if model.alerts_reason:
-        if needed_alerts:
-            extra.append(Item(State.UNKNOWN, "%s; services without other evidence are "
-                              "UNKNOWN, never OK" % model.alerts_reason,
-                              brief=model.alerts_reason, source="alerts"))
-        else:
-            info.append("%s; service states come from the other sources only"
-                        % model.alerts_reason)
-    if model.source == "genesis" and model.genesis is None:
-        extra.append(Item(State.UNKNOWN, "Genesis RPC (experimental) unavailable: %s"
-                          % model.genesis_reason,
-                          brief="Genesis RPC (experimental) unavailable: %s"
-                          % model.genesis_reason, source="Genesis RPC (experimental)"))
-    elif model.source == "auto" and model.genesis is None and model.genesis_reason:
+        extra.append(_alerts_item(model.alerts_reason, unverified, len(model.nodes), single))
+    if model.source == "genesis":
+        info.append("alerts not read (--service-source genesis): open service and CVM alerts "
+                    "(CVM unreachable, restarting frequently) are not checked")
+        if model.genesis is None:
+            extra.append(Item(State.UNKNOWN, "Genesis RPC (experimental) unavailable: %s"
+                              % model.genesis_reason,
+                              brief="Genesis RPC (experimental) unavailable: %s"
+                              % model.genesis_reason, source="Genesis RPC (experimental)"))
+    elif model.genesis is None and model.genesis_reason and not pc:
         notes.append("Genesis RPC (experimental) not used: %s; services judged from the API "
                      "and alerts" % model.genesis_reason)
     if pc:
         gaps = [n for n in inventory.not_available if not n.startswith("fault tolerance")]
-        gaps += ["CVM service states (no service API; services judged from unresolved alerts "
-                 "and the degraded flag)", "CVM CPU and memory"]
-        info.append("not available from %s, not checked: %s; monitor the cluster's Prism "
-                    "Element for those" % (inventory.source, ", ".join(gaps)))
+        gaps += ["CVM service states (no service API, and Prism Central does not forward the "
+                 "Genesis RPC; services judged from unresolved alerts and the degraded flag)",
+                 "CVM CPU and memory"]
+        info.append(not_available(inventory.source, gaps))
     info.extend(_not_reported_info(missing))
     notes.append("source: %s; service source: %s" % (inventory.source, model.source))
 
     total = len(model.nodes)
     on = sum(1 for n in model.nodes if n.cvm_power == "ON")
-    basis = _basis_words(everything, pc)
     head = "" if pc else "%d of %d CVMs on; " % (on, total)
     ok_summary = "%s%s OK on %s (%s)" % (
-        head, ", ".join(services), "every node" if total > 1 else "the node", basis)
-    name = clean(inventory.cluster.name)
-    return node_result(name, verdicts, model.filtered, ok_summary, extra=extra, info=info,
-                       notes=notes)
+        head, ", ".join(services), "every node" if total > 1 else "the node",
+        _basis_words(everything, pc))
+    return node_result(clean(inventory.cluster.name), verdicts, model.filtered, ok_summary,
+                       extra=extra, info=info, notes=notes)
 
 
 SPEC = CheckSpec(
@@ -577,33 +627,38 @@ SPEC = CheckSpec(
     scope="node",
     sources=("prism-element", "prism-central"),
     options=FILTER_OPTIONS + (
-        Option(("--services",), "services to check, comma-separated or repeated (default "
-               "stargate,curator,cassandra,chronos; e.g. zeus, medusa, pithos, cerebro, "
-               "acropolis, prism)", metavar="LIST", type="list"),
+        Option(("--services",), "services to check, comma-separated or repeated, as `cluster "
+               "status` names them (default stargate,curator,cassandra,chronos; e.g. zeus, "
+               "medusa, pithos, cerebro, acropolis, prism); a name the check does not know is "
+               "refused", metavar="LIST", type="list"),
         Option(("--service-source",), "where service states come from: auto (the Genesis RPC "
                "when the cluster answers it, plus API signals and alerts; the worst wins), "
                "genesis (only the Genesis RPC: EXPERIMENTAL, its payload is undocumented and "
-               "parsed by guesswork), api (API signals and alerts only) (default auto)",
-               default="auto", choices=SOURCES, metavar="SOURCE"),
+               "parsed by guesswork; Prism Element only), api (API signals and alerts only) "
+               "(default auto)", default="auto", choices=SOURCES, metavar="SOURCE"),
         Option(("--require-direct-evidence",), "a service with no source speaking for it is "
                "UNKNOWN instead of OK by inference (no service alert, CVM up)", type="flag"),
-        Option(("--cpu-warning",), "warning range for the CVM's CPU percentage "
-               "(default 80)", default="80", type="range", metavar="RANGE"),
-        Option(("--cpu-critical",), "critical range for the CVM's CPU percentage "
-               "(default 90)", default="90", type="range", metavar="RANGE"),
-        Option(("--memory-warning",), "warning range for the CVM's memory percentage "
-               "(default 80)", default="80", type="range", metavar="RANGE"),
-        Option(("--memory-critical",), "critical range for the CVM's memory percentage "
-               "(default 90)", default="90", type="range", metavar="RANGE"),
+        Option(("--warning-cpu",), "warning range for the CVM's CPU %% (default "
+               "%(default)s)", default="80", type="range", metavar="RANGE",
+               macro="WARNINGCPU"),
+        Option(("--critical-cpu",), "critical range for the CVM's CPU %% (default "
+               "%(default)s)", default="90", type="range", metavar="RANGE",
+               macro="CRITICALCPU"),
+        Option(("--warning-memory",), "warning range for the CVM's memory %% (default "
+               "%(default)s)", default="80", type="range", metavar="RANGE",
+               macro="WARNINGMEMORY"),
+        Option(("--critical-memory",), "critical range for the CVM's memory %% (default "
+               "%(default)s)", default="90", type="range", metavar="RANGE",
+               macro="CRITICALMEMORY"),
     ),
     metrics=(
         MetricSpec("cvm.services.down.count", "", "selected services judged down (CRITICAL) "
                    "on the node's CVM; critical above 0", per_instance="node", minimum=0),
         MetricSpec("cvm.cpu.utilization.percentage", "%", "CVM CPU utilization (v1 vms stats "
-                   "hypervisor_cpu_usage_ppm, key INFERRED); --cpu-warning/--cpu-critical",
+                   "hypervisor_cpu_usage_ppm, key INFERRED); --warning-cpu/--critical-cpu",
                    per_instance="node", minimum=0, maximum=100),
-        MetricSpec("cvm.memory.usage.percentage", "%", "CVM memory utilization (v1 vms stats "
-                   "memory_usage_ppm, key INFERRED); --memory-warning/--memory-critical",
+        MetricSpec("cvm.memory.utilization.percentage", "%", "CVM memory utilization (v1 vms "
+                   "stats memory_usage_ppm, key INFERRED); --warning-memory/--critical-memory",
                    per_instance="node", minimum=0, maximum=100),
     ),
     alerts=(
@@ -623,14 +678,15 @@ SPEC = CheckSpec(
         Alert("WARNING", "a selected service restarts frequently, or the CVM rebooted recently",
               "Look at the service's logs on that CVM (~/data/logs/<service>.FATAL) and the "
               "alert's KB article; repeated restarts often precede an outage."),
-        Alert("WARNING", "CVM CPU or memory above --cpu-warning / --memory-warning (80 %)",
+        Alert("WARNING", "CVM CPU or memory above --warning-cpu / --warning-memory (80 %)",
               "Sustained load slows storage I/O for every VM on the node; look for heavy "
               "Curator scans, replication or a CVM sized too small."),
-        Alert("CRITICAL", "CVM CPU or memory above --cpu-critical / --memory-critical (90 %)",
+        Alert("CRITICAL", "CVM CPU or memory above --critical-cpu / --critical-memory (90 %)",
               "As above, urgently: a starved CVM can stall I/O on its node."),
-        Alert("UNKNOWN", "a service has no source: the alerts could not be read, the Genesis "
-              "RPC did not answer (--service-source genesis), or --require-direct-evidence "
-              "refused an inferred OK",
+        Alert("UNKNOWN", "the alerts could not be read (service and CVM alerts unchecked), "
+              "a service has no source (the Genesis RPC did not answer with --service-source "
+              "genesis, or its answer lists the CVM's services but not that one), or "
+              "--require-direct-evidence refused an inferred OK",
               "The line gives the reason; give the user the Viewer role for alerts, or use SNMP "
               "checks for positive per-service evidence."),
     ),
@@ -641,8 +697,10 @@ SPEC = CheckSpec(
         "get_cluster_status) is not documented publicly; its payload is parsed by guesswork "
         "(a per-CVM map of service -> state and/or pid list; an empty pid list is DOWN). In "
         "--service-source auto a cluster that does not answer it, or answers something "
-        "unrecognised, is skipped silently (-v says why). Which Prism role it needs is not "
-        "known either.",
+        "unrecognised, is skipped silently (-v says why); a selected service missing from a "
+        "CVM's service list there is UNKNOWN, not inferred OK. Which Prism role it needs is not "
+        "known either. Prism Central does not forward it: --service-source genesis against "
+        "Prism Central is refused.",
         "cassandra: `cluster status` lists no Cassandra line; the metadata store shows as "
         "Medusa there, so from the Genesis RPC cassandra is its 'Cassandra' entry if any, else "
         "'Medusa' (INFERRED); from the API it is the node's metadata_store_status (ring "
@@ -650,11 +708,14 @@ SPEC = CheckSpec(
         "Inferred OK: Nutanix health checks raise StargateTemporarilyDown, "
         "ClusterServicesAreDown, CassandraServiceCrashed and similar alerts within minutes of "
         "a service dying, so a service with no such alert on a CVM that is on and not "
-        "degraded is reported OK with the words 'no service alert, CVM up'.",
+        "degraded is reported OK with the words 'no service alert, CVM up'. When the alerts "
+        "cannot be read, the run is UNKNOWN and says so first, even where the Genesis RPC "
+        "answered: CVM-wide alerts (unreachable, restarting frequently) went unchecked.",
         "CVM CPU and memory come from the v1 vms stats of the CVM (keys INFERRED); when Prism "
         "does not report them the output says so and gives no perfdata for them.",
         "On Prism Central there is no service API, no CVM power state and no CVM stats: "
-        "services are judged from unresolved alerts and the degraded flag, and the output "
-        "says what was not available.",
+        "services are judged from unresolved alerts and the degraded flag; the first line says "
+        "'CVM power and service states not available from Prism Central' and the long output "
+        "lists what was not available.",
     ),
 )

@@ -2,13 +2,15 @@
 
 import re
 
-from ..nodes import FILTER_OPTIONS, NodeVerdict, node_result, select_nodes
+from ..nodes import FILTER_OPTIONS, NodeVerdict, filtered, node_result, select_nodes
 from ..plugin.errors import PluginError
 from ..plugin.perfdata import Metric
 from ..plugin.ranges import Thresholds
 from ..plugin.result import Item
 from ..plugin.sanitize import clean
 from ..plugin.state import State, severity
+from ..plugin.words import plural
+from .node_words import alert_state, alert_text, alert_title, alerts_unreadable, not_available
 from .spec import Alert, CheckSpec, MetricSpec, Option
 
 # Alert families about drives, as NUTANIX-MIB names its traps (ntxTrap<Title>); see
@@ -32,7 +34,6 @@ FAILURE_FAMILIES = (
     "HostBootDiskRequiresAttention", "DriveRemovalStuck",
 )
 
-ALERT_STATES = {"CRITICAL": State.CRITICAL, "WARNING": State.WARNING}
 USAGE_NOT_LISTED = ("per-drive usage: Prism Central lists none, and its stats/disks would "
                     "need one request per drive")
 
@@ -147,32 +148,16 @@ def _what(drive):
     return "%s (%s)" % (drive.label(), ", ".join(parts)) if parts else drive.label()
 
 
-def _alert_words(alert):
-    title = clean(alert.title).rstrip(".") or "alert %s" % clean(alert.type_id)
-    message = clean(alert.message)
-    text = title
-    if message and message.rstrip(".") != title:
-        text += ": " + message
-    extras = [clean(alert.type_id)] if alert.type_id else []
-    extras.append(alert.severity or "?")
-    if alert.acknowledged:
-        extras.append("acknowledged")
-    return title, "%s (%s)" % (text, ", ".join(extras))
-
-
-def _alert_state(alert):
-    return ALERT_STATES.get(alert.severity, State.OK)
-
-
 def _loose_alert(alert, where):
     """An item for a drive alert that names no listed drive."""
-    state = _alert_state(alert)
-    title, text = _alert_words(alert)
-    return Item(state, "%s: %s" % (where, text), brief=title if state != State.OK else "")
+    state = alert_state(alert)
+    return Item(state, "%s: %s" % (where, alert_text(alert)),
+                brief=alert_title(alert) if state != State.OK else "")
 
 
 def judge_drive(drive, placed_alerts, thresholds, usage_thresholds_given):
-    """(items, metrics, failed, worn) of one drive."""
+    """(items, metrics, failed, worn) of one drive; metrics are its usage (and wear, should
+    Prism ever report one)."""
     items, metrics = [], []
     problems, warnings, unknowns = drive_problems(drive)
     what = _what(drive)
@@ -191,13 +176,12 @@ def judge_drive(drive, placed_alerts, thresholds, usage_thresholds_given):
     failed = bool(problems)
     worn = False
     for kind, alert in placed_alerts:
-        state = _alert_state(alert)
-        title, text = _alert_words(alert)
+        state = alert_state(alert)
         # One line per drive in the first line: the flags speak first when there are any.
-        brief = "" if problems else "%s alert: %s" % (label, title)
+        brief = "" if problems else "%s alert: %s" % (label, alert_title(alert))
         if state == State.OK:
             brief = ""
-        items.append(Item(state, "%s: alert: %s" % (what, text), brief=brief))
+        items.append(Item(state, "%s: %s" % (what, alert_text(alert)), brief=brief))
         if kind == "wear" and state != State.OK:
             worn = True
         if kind == "failure" and state != State.OK:
@@ -234,7 +218,7 @@ def _sound_drives(drives):
     """One OK line for a node's drives that have nothing to report."""
     slots = _spans(sorted(d.slot for d in drives if d.slot is not None))
     text = "%s online, mounted, status NORMAL%s" % (
-        _plural(len(drives), "drive"), " (slot%s %s)" % ("s" if len(drives) > 1 else "", slots)
+        plural(len(drives), "drive"), " (slot%s %s)" % ("s" if len(drives) > 1 else "", slots)
         if slots else "")
     used = [d.usage_percent for d in drives if d.usage_percent is not None]
     if used:
@@ -258,10 +242,6 @@ def _slot_key(drive):
     return (drive.slot is None, drive.slot or 0, drive.serial or "")
 
 
-def _plural(count, word):
-    return "%d %s%s" % (count, word, "" if count == 1 else "s")
-
-
 def _choose_drive(drives, nodes, options):
     """--filter-disk: the drives with that serial, and the chosen nodes that hold them."""
     wanted = (getattr(options, "filter_disk", None) or "").strip().casefold()
@@ -279,99 +259,125 @@ def _choose_drive(drives, nodes, options):
     return chosen, kept
 
 
+class Judging:
+    """How this run judges drives: usage thresholds, and what the output can hold."""
+
+    __slots__ = ("thresholds", "judge_usage", "fold", "every_usage", "known_alerts",
+                 "one_drive")
+
+    def __init__(self, options, model, nodes):
+        warn = getattr(options, "warning_usage", None)
+        crit = getattr(options, "critical_usage", None)
+        given = warn is not None or crit is not None
+        self.thresholds = Thresholds(warn, crit)
+        self.judge_usage = given and USAGE_NOT_LISTED not in model.not_available
+        self.one_drive = bool(getattr(options, "filter_disk", None))
+        # Several nodes: one line for the sound drives of each node (16 nodes fit in 8 KB).
+        self.fold = not (filtered(options, "filter_disk") and len(nodes) == 1)
+        # Every drive's usage perfdata with a filter or thresholds; without, 16 nodes' drives
+        # would pass the 8 KB output limit: then only for drives in trouble.
+        self.every_usage = filtered(options, "filter_disk") or given
+        self.known_alerts = model.alerts is not None
+
+
+def node_verdict(node, drives, placed, judging):
+    """The NodeVerdict of one node. `drives`: all of the node's drives, as (drive, shown) pairs
+    (--filter-disk shows one; the node's counts are always over all of them); `placed`: the
+    place_alerts() answer."""
+    on_drive, on_node = placed[0], placed[1]
+    items, metrics, sound = [], [], []
+    failed = worn = 0
+    for drive, shown in drives:
+        found, perf, is_failed, is_worn = judge_drive(
+            drive, on_drive.get(id(drive), ()), judging.thresholds, judging.judge_usage)
+        failed += is_failed
+        worn += is_worn
+        if not shown:
+            continue
+        trouble = any(i.state != State.OK for i in found)
+        metrics += [m for m in perf if judging.every_usage or trouble
+                    or m.name != "disk.usage.percentage"]
+        if judging.fold and not trouble and len(found) == 1 and drive.wear_percent is None:
+            sound.append(drive)
+        else:
+            items += found
+    if sound:
+        items.append(_sound_drives(sound))
+    if not judging.one_drive:
+        items += [_loose_alert(alert, "drive alert not tied to a listed drive")
+                  for _, alert in on_node.get(node.name, ())]
+        if not drives:
+            items.append(_no_drives(node))
+    total = len(drives)
+    metrics = [
+        Metric("disks.total.count", total, minimum=0, instance=node.name),
+        Metric("disks.failed.count", failed, minimum=0, maximum=total, instance=node.name),
+        Metric("disks.worn.count", worn, minimum=0, maximum=total, instance=node.name),
+    ] + metrics
+    chosen = [d for d, shown in drives if shown]
+    what = chosen[0].label() if judging.one_drive and len(chosen) == 1 \
+        else plural(len(chosen), "drive")
+    ok_brief = "%s healthy%s" % (what, ", no open drive alert" if judging.known_alerts else "")
+    return NodeVerdict(node.name, items, metrics, ok_brief=ok_brief)
+
+
+def _no_drives(node):
+    host_type = str((node.raw_host or {}).get("host_type")
+                    or (node.raw_host or {}).get("hostType") or "")
+    if host_type.upper() == "COMPUTE_ONLY":
+        return Item(State.OK, "compute-only node: no drives")
+    return Item(State.UNKNOWN, "Prism lists no drive for this node", brief="no drive listed")
+
+
+def _cluster_items(model, drives, placed, judging):
+    """Items about no one node: drives placed on no known node, alerts tied to nothing known,
+    alerts unreadable, usage thresholds the source cannot serve."""
+    on_drive, stray = placed[0], placed[2]
+    extra = []
+    for drive in sorted((d for d in drives if not d.node), key=_slot_key):
+        found, _, _, _ = judge_drive(drive, on_drive.get(id(drive), ()), judging.thresholds,
+                                     judging.judge_usage)
+        where = "placed on no known node (%s)" % drive.placement
+        for item in found:
+            extra.append(Item(item.state, "%s; %s" % (item.text, where),
+                              brief=item.brief and "%s (no known node)" % item.brief))
+    if not judging.known_alerts:
+        reason = clean(model.alerts_reason) or "alerts could not be read"
+        extra.append(Item(State.UNKNOWN, "drive wear and drive alerts unknown: %s" % reason,
+                          brief="%s: drive wear and drive alerts unknown"
+                          % alerts_unreadable(reason)))
+    elif not judging.one_drive:
+        extra += [_loose_alert(alert, "drive alert tied to no known node or drive")
+                  for _, alert in stray]
+    if judging.thresholds.warning is not None or judging.thresholds.critical is not None:
+        if not judging.judge_usage:
+            extra.append(Item(State.UNKNOWN, "usage thresholds given, but %s does not report "
+                              "per-drive usage" % model.source,
+                              brief="drive usage not reported by %s" % model.source))
+    extra.sort(key=lambda i: -severity(i.state))
+    return extra
+
+
 def evaluate(model, options):
     inventory = model.inventory
     nodes = select_nodes(inventory, options)
     all_drives = model.drives
     drives, nodes = _choose_drive(all_drives, nodes, options)
-    filtered = bool(getattr(options, "filter_name", None)
-                    or getattr(options, "filter_name_regex", None)
-                    or getattr(options, "filter_disk", None))
-    warn, crit = getattr(options, "usage_warning", None), getattr(options, "usage_critical", None)
-    thresholds = Thresholds(warn, crit)
-    usage_given = warn is not None or crit is not None
-    source_lacks_usage = USAGE_NOT_LISTED in model.not_available
-    known_alerts = model.alerts is not None
-    on_drive, on_node, stray = place_alerts(model.alerts, all_drives, inventory.nodes)
+    judging = Judging(options, model, nodes)
+    placed = place_alerts(model.alerts, all_drives, inventory.nodes)
     wanted = {id(d) for d in drives}
-
-    # Several nodes: one line for the sound drives of each node (16 nodes fit in 8 KB).
-    fold = not (filtered and len(nodes) == 1)
     verdicts, total = [], 0
     for node in nodes:
-        mine = sorted((d for d in all_drives if d.node == node.name and id(d) in wanted),
-                      key=_slot_key)
-        items, metrics, sound = [], [], []
-        failed = worn = 0
-        for drive in mine:
-            found, perf, is_failed, is_worn = judge_drive(
-                drive, on_drive.get(id(drive), ()), thresholds,
-                usage_given and not source_lacks_usage)
-            if fold and len(found) == 1 and found[0].state == State.OK \
-                    and drive.wear_percent is None:
-                sound.append(drive)
-            else:
-                items += found
-            metrics += perf
-            failed += is_failed
-            worn += is_worn
-        if sound:
-            items.append(_sound_drives(sound))
-        if not getattr(options, "filter_disk", None):
-            items += [_loose_alert(alert, "drive alert not tied to a listed drive")
-                      for _, alert in on_node.get(node.name, ())]
-            if not mine:
-                host_type = str((node.raw_host or {}).get("host_type")
-                                or (node.raw_host or {}).get("hostType") or "")
-                if host_type.upper() == "COMPUTE_ONLY":
-                    items.append(Item(State.OK, "compute-only node: no drives"))
-                else:
-                    items.append(Item(State.UNKNOWN, "Prism lists no drive for this node",
-                                      brief="no drive listed"))
-        total += len(mine)
-        metrics = [
-            Metric("disks.total.count", len(mine), minimum=0, instance=node.name),
-            Metric("disks.failed.count", failed, minimum=0, maximum=len(mine),
-                   instance=node.name),
-            Metric("disks.worn.count", worn, minimum=0, maximum=len(mine), instance=node.name),
-        ] + metrics
-        what = mine[0].label() if len(mine) == 1 and getattr(options, "filter_disk", None) \
-            else _plural(len(mine), "drive")
-        ok_brief = "%s healthy%s" % (what, ", no open drive alert" if known_alerts else "")
-        verdicts.append(NodeVerdict(node.name, items, metrics, ok_brief=ok_brief))
-
-    extra = []
-    for drive in sorted((d for d in drives if not d.node), key=_slot_key):
-        found, perf, _, _ = judge_drive(drive, on_drive.get(id(drive), ()), thresholds,
-                                        usage_given and not source_lacks_usage)
-        where = "placed on no known node (%s)" % drive.placement
-        for item in found:
-            extra.append(Item(item.state, "%s; %s" % (item.text, where),
-                              brief=item.brief and "%s (no known node)" % item.brief))
-    if not known_alerts:
-        reason = clean(model.alerts_reason) or "alerts could not be read"
-        status = re.search(r"HTTP (\d{3})", reason)
-        extra.append(Item(State.UNKNOWN, "drive wear and drive alerts unknown: %s" % reason,
-                          brief="drive wear unknown: alerts could not be read%s" % (
-                              " (HTTP %s)" % status.group(1) if status else "")))
-    elif not getattr(options, "filter_disk", None):
-        extra += [_loose_alert(alert, "drive alert tied to no known node or drive")
-                  for _, alert in stray]
-    if usage_given and source_lacks_usage:
-        extra.append(Item(State.UNKNOWN, "usage thresholds given, but %s does not report "
-                          "per-drive usage" % model.source,
-                          brief="drive usage not reported by %s" % model.source))
-    extra.sort(key=lambda i: -severity(i.state))
-
-    cluster = inventory.cluster.name
-    ok_summary = "%s on %s healthy%s" % (_plural(total, "drive"), _plural(len(nodes), "node"),
-                                         ", no open drive alert" if known_alerts else "")
-    info = []
-    if model.not_available:
-        info.append("not available from %s, not checked: %s" % (
-            model.source, "; ".join(model.not_available)))
-    return node_result(cluster, verdicts, filtered, ok_summary, extra=extra, info=info,
-                       notes=["source: %s" % model.source])
+        mine = sorted((d for d in all_drives if d.node == node.name), key=_slot_key)
+        verdicts.append(node_verdict(node, [(d, id(d) in wanted) for d in mine], placed,
+                                     judging))
+        total += sum(1 for d in mine if id(d) in wanted)
+    extra = _cluster_items(model, drives, placed, judging)
+    ok_summary = "%s on %s healthy%s" % (plural(total, "drive"), plural(len(nodes), "node"),
+                                         ", no open drive alert" if judging.known_alerts else "")
+    info = [not_available(model.source, model.not_available)] if model.not_available else []
+    return node_result(inventory.cluster.name, verdicts, filtered(options, "filter_disk"),
+                       ok_summary, extra=extra, info=info, notes=["source: %s" % model.source])
 
 
 SPEC = CheckSpec(
@@ -390,21 +396,25 @@ SPEC = CheckSpec(
     options=FILTER_OPTIONS + (
         Option(("--filter-disk",), "only the drive with this serial number (exact, "
                "case-insensitive)", metavar="SERIAL", macro="FILTERDISK"),
-        Option(("--usage-warning",), "warning range for each drive's usage in percent "
-               "(default: none, usage is perfdata only)", type="range", metavar="RANGE"),
-        Option(("--usage-critical",), "critical range for each drive's usage in percent "
-               "(default: none)", type="range", metavar="RANGE"),
+        Option(("--warning-usage",), "warning range for each drive's usage in percent "
+               "(default: none, usage is perfdata only)", type="range", metavar="RANGE",
+               macro="WARNINGUSAGE"),
+        Option(("--critical-usage",), "critical range for each drive's usage in percent "
+               "(default: none)", type="range", metavar="RANGE", macro="CRITICALUSAGE"),
     ),
     metrics=(
-        MetricSpec("disks.total.count", "", "drives of the node", per_instance="node",
+        MetricSpec("disks.total.count", "", "drives of the node (all of them, with "
+                   "--filter-disk too)", per_instance="node", minimum=0),
+        MetricSpec("disks.failed.count", "", "drives of the node offline, bad, not mounted, "
+                   "not NORMAL, or with an open drive failure alert", per_instance="node",
                    minimum=0),
-        MetricSpec("disks.failed.count", "", "drives offline, bad, not mounted, not NORMAL, or "
-                   "with an open drive failure alert", per_instance="node", minimum=0),
-        MetricSpec("disks.worn.count", "", "drives with an open wear-out or SMART alert "
-                   "(WARNING or CRITICAL)", per_instance="node", minimum=0),
+        MetricSpec("disks.worn.count", "", "drives of the node with an open wear-out or SMART "
+                   "alert (WARNING or CRITICAL)", per_instance="node", minimum=0),
         MetricSpec("disk.usage.percentage", "%", "used share of the drive (Prism Element only); "
-                   "--usage-warning/--usage-critical apply", per_instance="serial", minimum=0,
-                   maximum=100),
+                   "--warning-usage/--critical-usage apply. Every drive with a node or drive "
+                   "filter or with usage thresholds; without them only drives in trouble (the "
+                   "drives of 16 nodes would pass the 8 KB plugin output limit)",
+                   per_instance="serial", minimum=0, maximum=100),
         MetricSpec("disk.wear.percentage", "%", "wear level, only if Prism ever reports one (no "
                    "known Prism model does; never computed or guessed)", per_instance="serial",
                    minimum=0, maximum=100),
@@ -427,8 +437,8 @@ SPEC = CheckSpec(
         Alert("WARNING", "a drive is suspected unhealthy, has errors in its log, or is under "
               "diagnosis (Prism Central v4 flags; the last also on Prism Element)",
               "Watch the drive; Prism's diagnosis decides whether it is marked bad."),
-        Alert("WARNING", "a drive's usage is in the --usage-warning range (CRITICAL for "
-              "--usage-critical)",
+        Alert("WARNING", "a drive's usage is in the --warning-usage range (CRITICAL for "
+              "--critical-usage)",
               "The drive is fuller than its peers expect; check the storage pool's usage and "
               "whether a drive of the node failed."),
         Alert("UNKNOWN", "alerts could not be read (so drive wear is not known), or Prism did "

@@ -12,8 +12,10 @@ Sources:
 
 How a migration names its VM and hosts is INFERRED on both: a task about a VM migration is
 recognised by its operation name (MIGRATE_OPERATIONS); host entities in its entity list are
-read as source then destination, in that order; when a task names no host, the VM's current
-host (from the VM list) is taken as the source.
+read as source then destination, in that order. When a task names no host, the VM's current host
+(from the VM list) is taken as the source of a migration that failed or is in flight (the VM
+is still there) and marked as inferred; a migration that succeeded is left without hosts (its
+VM's current host is the destination, or wherever it went since).
 """
 
 from ..plugin.errors import PluginError
@@ -148,9 +150,14 @@ def _v2_recent(client, since):
     if not isinstance(doc, dict) or not isinstance(doc.get("entities", []), list):
         raise PluginError("unexpected answer for v2.0 tasks/list: expected an object with "
                           "an 'entities' list")
-    tasks = [from_v2(d) for d in doc.get("entities") or () if isinstance(d, dict)]
+    listed = doc.get("entities") or []
+    tasks = [from_v2(d) for d in listed if isinstance(d, dict)]
     total = number((doc.get("metadata") or {}).get("total_entities"))
-    complete = total is None or total <= len(tasks) or _reaches(tasks, since)
+    # Complete when the list reaches back past `since`, or holds every task: the total says
+    # so, or (no total given) Prism returned fewer than asked for. A full answer with no total
+    # that does not reach back may have left older tasks out.
+    complete = _reaches(tasks, since) or (
+        len(tasks) >= total if total is not None else len(listed) < V2_COUNT)
     return TaskList(tasks, complete, total, "Prism Element v2.0 tasks")
 
 
@@ -215,9 +222,17 @@ def is_migration(task):
     return task.operation in MIGRATE_OPERATIONS
 
 
+def needs_placement(task):
+    """True for a failed or in-flight migration whose task names no host: migrations() then
+    takes its VM's current host as the source."""
+    return (is_migration(task) and (task.status in IN_FLIGHT or task.status in FAILED)
+            and not any(kind == "host" for kind, _, _ in task.entities))
+
+
 def migrations(tasks, placement=None):
     """The VM migrations among `tasks`; `placement` maps a VM uuid to its current host
-    (uuid, name), used as the source when a task names no host."""
+    (uuid, name), taken as the (inferred) source of a failed or in-flight migration whose task
+    names no host."""
     found = []
     for task in tasks:
         if not is_migration(task):
@@ -228,7 +243,7 @@ def migrations(tasks, placement=None):
         source = hosts[0] if hosts else (None, None)
         destination = hosts[1] if len(hosts) > 1 else (None, None)
         inferred = False
-        if not hosts and placement and vm_uuid in placement:
+        if placement and vm_uuid in placement and needs_placement(task):
             source, inferred = placement[vm_uuid], True
         found.append(Migration(
             task_id=task.id, vm=vm_name or vm_uuid, vm_uuid=vm_uuid,

@@ -48,6 +48,8 @@ CASES = [
     ("node-maintenance", ["--maintenance-state", "WARNING"], 1,
      "WARNING - PROD-A: 1 of 4 nodes in trouble: node-03 (entering maintenance mode, reboot "
      "pending)", []),
+    ("node-maintenance", ["--maintenance-state", "warning", "--filter-name", "node-03"], 1,
+     "WARNING - PROD-A/node-03: entering maintenance mode; reboot pending", []),
     ("node-maintenance", ["--filter-name", "node-03"], 0,
      "OK - PROD-A/node-03: entering maintenance mode, reboot pending, host NORMAL, connected "
      "to Acropolis, CPU 13.6%, memory 42.9%, 0 VMs, vCPU:pCPU 0.00", []),
@@ -107,9 +109,10 @@ def test_long_output_quotes_the_alert_and_explains_the_disconnection(emulators, 
                     check="ahv")
     assert run.lines[1] == ("[CRITICAL] AHV host disconnected from Acropolis: it cannot run VM "
                             "operations (power, migrate, HA restart)")
-    assert run.lines[2].startswith("[WARNING] alert OVS Service Restart (WARNING, ")
-    assert run.lines[2].endswith("): OVS service has restarted on one or more AHV hosts. "
-                                 "Rebuilt bridges and flow rules on these hosts.")
+    assert run.lines[2].startswith("[WARNING] alert 'OVS Service Restart': OVS service has "
+                                   "restarted on one or more AHV hosts. Rebuilt bridges and "
+                                   "flow rules on these hosts. (A1680, WARNING, ")
+    assert run.lines[2].endswith(" ago)")
 
 
 def test_cluster_wide_ratio_and_cvm_note_in_long_output(emulators, run_check):
@@ -124,7 +127,8 @@ def test_unreadable_alerts_are_unknown_never_ok(emulators, run_check):
     run = run_check(emulators("healthy"), "--filter-name", "node-03", "-u", "viewer",
                     check="ahv", creds=False, env={"NUTANIX_PASSWORD": "Viewer/4u"})
     assert (run.code, run.summary) == (
-        3, "UNKNOWN - PROD-A/node-03: host alerts unknown (alerts unreadable)"), run
+        3, "UNKNOWN - PROD-A/node-03: alerts unreadable (HTTP 403): host and OVS alerts not "
+           "checked"), run
     assert run.lines[1].startswith("[UNKNOWN] host and OVS alerts not judged: alerts could not "
                                    "be read: Prism answered HTTP 403")
     assert PASSWORD not in run.stdout
@@ -134,8 +138,8 @@ def test_unreadable_vm_list_on_prism_central(emulators, run_check):
     emulator = emulators("prism-central", "--fault", "ahv/config/vms:status=404")
     run = run_check(emulator, "--cluster", "PROD-A", "--filter-name", "node-01", check="ahv")
     assert (run.code, run.summary) == (
-        3, "UNKNOWN - PROD-A/node-01: vCPU:pCPU unknown (VM list unreadable)"), run
-    assert "vcpu.pcpu.ratio" not in run.perfdata
+        3, "UNKNOWN - PROD-A/node-01: VM count and vCPU:pCPU unknown (VM list unreadable)"), run
+    assert "vcpu.pcpu.ratio" not in run.perfdata and "vms.count" not in run.perfdata
 
 
 def test_large_cluster_output_fits_the_plugin_limit(emulators, run_check):
@@ -148,7 +152,7 @@ def test_large_cluster_output_fits_the_plugin_limit(emulators, run_check):
 
 @pytest.mark.parametrize("args,message", [
     (["--maintenance-state", "MAYBE"], "UNKNOWN - bad command line: argument --maintenance-"
-     "state: invalid choice: 'MAYBE' (choose from 'OK', 'WARNING') (see --help)"),
+     "state: invalid choice: 'MAYBE' (choose from OK, WARNING, in any case) (see --help)"),
     (["--warning-cpu", "eighty"], "UNKNOWN - bad threshold range 'eighty': 'eighty' is not a "
      "plain decimal number"),
     (["--filter-name", "node-01", "--filter-name-regex", "node-.*"],

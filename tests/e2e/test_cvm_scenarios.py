@@ -13,6 +13,8 @@ OK_API = ("OK - PROD-A: 4 of 4 CVMs on; stargate, curator, cassandra, chronos OK
           "(no service alert, CVM up; cassandra: metadata store normal)")
 SERVICES_DOWN = "CRITICAL - PROD-A/node-03: stargate DOWN, curator DOWN (2 of 4 services down)"
 NODE03 = "CRITICAL - PROD-A: 1 of 4 nodes in trouble: node-03 (stargate DOWN, curator DOWN)"
+PC_BASIS = ("no service alert, node not degraded; CVM power and service states not available "
+            "from Prism Central")
 
 
 def down(node, count):
@@ -22,7 +24,7 @@ def down(node, count):
 CASES = [
     ("healthy", [], 0, OK_GENESIS,
      [down("node-01", 0), "'node-02#cvm.cpu.utilization.percentage'=23.46%;80;90;0;100",
-      "'node-02#cvm.memory.usage.percentage'=73%;80;90;0;100"]),
+      "'node-02#cvm.memory.utilization.percentage'=73%;80;90;0;100"]),
     ("healthy", ["--filter-name", "node-02"], 0,
      "OK - PROD-A/node-02: CVM on; stargate, curator, cassandra, chronos UP (Genesis RPC, "
      "experimental); CVM CPU 23.5%, memory 73%",
@@ -33,12 +35,12 @@ CASES = [
      "UNKNOWN - PROD-A/node-01: stargate, curator, chronos unknown: no direct evidence "
      "(--require-direct-evidence)", [down("node-01", 0)]),
     ("healthy", ["--require-direct-evidence"], 0, OK_GENESIS, []),
-    ("healthy", ["--filter-name", "node-01", "--cpu-warning", "10", "--cpu-critical", "50"], 1,
+    ("healthy", ["--filter-name", "node-01", "--warning-cpu", "10", "--critical-cpu", "50"], 1,
      "WARNING - PROD-A/node-01: CVM CPU 26.2%",
      ["'node-01#cvm.cpu.utilization.percentage'=26.24%;10;50;0;100"]),
-    ("healthy", ["--filter-name", "node-02", "--memory-critical", "70"], 2,
+    ("healthy", ["--filter-name", "node-02", "--critical-memory", "70"], 2,
      "CRITICAL - PROD-A/node-02: CVM memory 73%",
-     ["'node-02#cvm.memory.usage.percentage'=73%;80;70;0;100"]),
+     ["'node-02#cvm.memory.utilization.percentage'=73%;80;70;0;100"]),
     ("healthy", ["--filter-name", "node-01", "--services", "zeus,pithos", "--services", "prism"],
      0, "OK - PROD-A/node-01: CVM on; zeus, pithos, prism UP (Genesis RPC, experimental); CVM "
         "CPU 26.2%, memory 62.5%", ["'node-01#cvm.services.down.count'=0;;0;0;3"]),
@@ -82,11 +84,11 @@ CASES = [
     ("prism-central", [], 3, "UNKNOWN - PC-01 is Prism Central with 2 clusters (DR-B, PROD-A); "
      "choose one with --cluster NAME", []),
     ("prism-central", ["--cluster", "PROD-A"], 0,
-     "OK - PROD-A: stargate, curator, cassandra, chronos OK on every node (no service alert, "
-     "node not degraded)", [down("node-01", 0)]),
+     "OK - PROD-A: stargate, curator, cassandra, chronos OK on every node (%s)" % PC_BASIS,
+     [down("node-01", 0)]),
     ("prism-central", ["--cluster", "PROD-A", "--filter-name", "10.10.1.21"], 0,
-     "OK - PROD-A/node-01: stargate, curator, cassandra, chronos OK (no service alert, node "
-     "not degraded)", [down("node-01", 0)]),
+     "OK - PROD-A/node-01: stargate, curator, cassandra, chronos OK (%s)" % PC_BASIS,
+     [down("node-01", 0)]),
     ("prism-central", ["--cluster", "DR-B"], 2,
      "CRITICAL - DR-B: 1 of 3 nodes in trouble: dr-node-02 (node degraded)",
      [down("dr-node-02", 0)]),
@@ -94,9 +96,9 @@ CASES = [
      "CRITICAL - DR-B/dr-node-02: node degraded", []),
     ("prism-central", ["--cluster", "PROD-A", "--service-source", "genesis", "--filter-name",
                        "node-01"], 3,
-     "UNKNOWN - PROD-A/node-01: stargate, curator, cassandra, chronos unknown: Genesis RPC "
-     "unavailable; Genesis RPC (experimental) unavailable: Prism Central does not forward it "
-     "to the cluster's Genesis", []),
+     "UNKNOWN - --service-source genesis: the Genesis RPC is a Prism Element RPC and Prism "
+     "Central does not forward it; point -H at the cluster's Prism Element VIP, or use "
+     "--service-source auto or api", []),
 ]
 
 
@@ -117,11 +119,12 @@ def test_every_service_line_names_its_source(emulators, run_check):
         "[CRITICAL] 2 of 4 services down: stargate, curator",
         "[CRITICAL] stargate DOWN (Genesis RPC (experimental): no process; alert 'Cluster "
         "services are down': Cluster Service(s): Stargate, Curator down on the Controller VM "
-        "10.10.1.23.; alert 'Stargate Temporarily Down.': Stargate on CVM 10.10.1.23 is down "
-        "for 420 seconds.) (source: Genesis RPC (experimental) + alerts)",
+        "10.10.1.23. (A3032, CRITICAL); alert 'Stargate Temporarily Down': Stargate on CVM "
+        "10.10.1.23 is down for 420 seconds. (A1030, CRITICAL)) (source: Genesis RPC "
+        "(experimental) + alerts)",
         "[CRITICAL] curator DOWN (Genesis RPC (experimental): no process; alert 'Cluster "
         "services are down': Cluster Service(s): Stargate, Curator down on the Controller VM "
-        "10.10.1.23.) (source: Genesis RPC (experimental) + alerts)"]
+        "10.10.1.23. (A3032, CRITICAL)) (source: Genesis RPC (experimental) + alerts)"]
     assert "[OK] cassandra UP (Genesis RPC (experimental) entry Medusa: 4 processes; metadata " \
            "store kNormalMode: Metadata store enabled on the node) (source: Genesis RPC " \
            "(experimental) + metadata_store_status)" in run.lines
@@ -141,7 +144,7 @@ def test_powered_off_cvm_lines(emulators, run_check):
     assert run.lines[1:3] == [
         "[CRITICAL] CVM NTNX-21FM5B310061-B-CVM powered off",
         "[CRITICAL] CVM unreachable (alert 'CVM is unreachable': CVM 10.10.1.22 is "
-        "unreachable via ping from the other CVMs.)"]
+        "unreachable via ping from the other CVMs. (A1024, CRITICAL))"]
     assert "[CRITICAL] stargate DOWN (CVM powered off)" in run.lines
     assert "cvm.cpu" not in run.perfdata  # an off CVM reports no load
 
@@ -149,13 +152,12 @@ def test_powered_off_cvm_lines(emulators, run_check):
 def test_prism_central_says_what_it_cannot_check(emulators, run_check):
     run = run_check(emulators("prism-central"), "--cluster", "PROD-A", "--filter-name",
                     "node-01", check="cvm")
-    assert "[OK] stargate OK (no service alert, node not degraded; CVM power state not " \
-           "available from Prism Central)" in run.lines
+    assert "[OK] stargate OK (%s)" % PC_BASIS in run.lines
     assert run.lines[-1] == (
-        "(not available from Prism Central v4 clustermgmt, not checked: CVM power state, "
-        "metadata ring membership, CVM service states (no service API; services judged from "
-        "unresolved alerts and the degraded flag), CVM CPU and memory; monitor the cluster's "
-        "Prism Element for those)")
+        "(not available from Prism Central v4 clustermgmt, not checked: CVM power state; "
+        "metadata ring membership; CVM service states (no service API, and Prism Central does "
+        "not forward the Genesis RPC; services judged from unresolved alerts and the degraded "
+        "flag); CVM CPU and memory; monitor the cluster's Prism Element for those)")
     assert "cvm.cpu" not in run.perfdata
 
 
@@ -178,7 +180,10 @@ def test_partial_name_is_no_match(emulators, run_check):
                                    "choice: 'snmp'"),
     (["--services", ","], "--services is empty"),
     (["--services", "stargate;reboot"], "bad --services name 'stargate;reboot'"),
-    (["--cpu-warning", "eighty"], "bad threshold range 'eighty'"),
+    (["--warning-cpu", "eighty"], "bad threshold range 'eighty'"),
+    (["--cpu-warning", "80"], "bad command line: unrecognized arguments: --cpu-warning 80"),
+    (["--services", "stargte,curator"], "bad command line: unknown service 'stargte' in "
+     "--services (did you mean stargate?); known: acropolis, "),
 ])
 def test_bad_input(emulators, run_check, args, words):
     run = run_check(emulators("healthy"), *args, check="cvm")
@@ -192,34 +197,70 @@ def viewer(run_check, emulator, *args):
                      env={"NUTANIX_PASSWORD": "Viewer/4u"})
 
 
+READ_403 = ("alerts could not be read: Prism answered HTTP 403 Forbidden to GET "
+            "/api/nutanix/v2.0/alerts; the user lacks permission: give it at least the Viewer "
+            "role")
+
+
 def test_unreadable_alerts_make_inferred_services_unknown(emulators, run_check):
     run = viewer(run_check, emulators("healthy"), "--service-source", "api", "--filter-name",
                  "node-01")
     assert (run.code, run.summary) == (
-        3, "UNKNOWN - PROD-A/node-01: stargate, curator, chronos unknown: alerts unreadable; "
-           "alerts could not be read: Prism answered HTTP 403 Forbidden to GET "
-           "/api/nutanix/v2.0/alerts; the user lacks permission: give it at least the Viewer "
-           "role"), run
+        3, "UNKNOWN - PROD-A/node-01: alerts unreadable (HTTP 403): stargate, curator, chronos "
+           "unknown"), run
     assert "[UNKNOWN] stargate unknown (the alerts could not be read, so no OK can be " \
            "inferred)" in run.lines
+    assert "[UNKNOWN] %s; services with no other evidence are UNKNOWN, never OK: stargate, " \
+           "curator, chronos" % READ_403 in run.lines
     assert not any(line.startswith("[OK] stargate") for line in run.lines)
 
 
-def test_unreadable_alerts_without_a_filter(emulators, run_check):
+def test_unreadable_alerts_without_a_filter_say_it_once(emulators, run_check):
     run = viewer(run_check, emulators("healthy"), "--service-source", "api")
-    assert run.code == 3, run
-    assert run.summary.startswith(
-        "UNKNOWN - PROD-A: alerts could not be read: Prism answered HTTP 403 Forbidden to GET "
-        "/api/nutanix/v2.0/alerts; the user lacks permission: give it at least the Viewer "
-        "role; 4 of 4 nodes in trouble: node-01 (stargate, curator, chronos unknown: alerts "
-        "unreadable), "), run
+    assert (run.code, run.summary) == (
+        3, "UNKNOWN - PROD-A: alerts unreadable (HTTP 403): stargate, curator, chronos unknown "
+           "on every node"), run
+    assert run.lines[1] == ("[UNKNOWN] %s; services with no other evidence are UNKNOWN, never "
+                            "OK: stargate, curator, chronos on node-01, node-02, node-03, "
+                            "node-04" % READ_403)
+    assert "[OK] node-01: CVM on; cassandra in the metadata ring; CVM CPU 26.2%, memory 62.5%" \
+        in run.lines
+    assert len(run.lines) == 6
 
 
-def test_unreadable_alerts_with_genesis_evidence(emulators, run_check):
+def test_unreadable_alerts_with_genesis_evidence_are_unknown(emulators, run_check):
     run = viewer(run_check, emulators("healthy"))
-    assert (run.code, run.summary) == (0, OK_GENESIS), run
-    assert run.lines[-1].startswith("(alerts could not be read: Prism answered HTTP 403")
-    assert run.lines[-1].endswith("service states come from the other sources only)")
+    assert (run.code, run.summary) == (
+        3, "UNKNOWN - PROD-A: alerts unreadable (HTTP 403): service and CVM alerts not "
+           "checked"), run
+    assert run.lines[1] == ("[UNKNOWN] %s; open service and CVM alerts (service down, CVM "
+                            "unreachable, restarting frequently) not checked" % READ_403)
+    run = viewer(run_check, emulators("healthy"), "--filter-name", "node-02")
+    assert (run.code, run.summary) == (
+        3, "UNKNOWN - PROD-A/node-02: alerts unreadable (HTTP 403): service and CVM alerts not "
+           "checked"), run
+
+
+def test_genesis_only_source_reads_no_alerts_and_says_so(emulators, run_check):
+    run = viewer(run_check, emulators("healthy"), "--service-source", "genesis",
+                 "--filter-name", "node-02")
+    assert (run.code, run.summary) == (
+        0, "OK - PROD-A/node-02: CVM on; stargate, curator, cassandra, chronos UP (Genesis "
+           "RPC, experimental); CVM CPU 23.5%, memory 73%"), run
+    assert run.lines[-1] == ("(alerts not read (--service-source genesis): open service and "
+                             "CVM alerts (CVM unreachable, restarting frequently) are not "
+                             "checked)")
+
+
+def test_genesis_only_source_on_prism_central_is_refused_before_any_other_request(
+        emulators, run_check, state_dir):
+    emulator = emulators("prism-central")
+    emulator.reset()
+    run = run_check(emulator, "--cluster", "PROD-A", "--service-source", "genesis",
+                    "--cache-ttl", "0", check="cvm")
+    assert run.code == 3 and run.summary.startswith(
+        "UNKNOWN - --service-source genesis: the Genesis RPC is a Prism Element RPC"), run
+    assert list(emulator.stats()["paths"]) == ["/api/nutanix/v2.0/cluster"]
 
 
 @pytest.mark.parametrize("fault", [
@@ -283,5 +324,6 @@ def test_help_labels_the_genesis_source_experimental(run_check):
     assert run.code == 3
     text = " ".join(run.stdout.split())
     assert "genesis (only the Genesis RPC: EXPERIMENTAL, its payload is undocumented and " \
-           "parsed by guesswork)" in text
+           "parsed by guesswork; Prism Element only)" in text
+    assert "--warning-cpu RANGE" in text and "--critical-memory RANGE" in text
     assert "EXPERIMENTAL: the Genesis RPC source" in text

@@ -17,11 +17,10 @@ WORN = "disk slot 2 S006103NW0017 alert: PM883 drive has worn out"
 SMART = "disk slot 4 S006101NW0029 alert: SMART parameters of disk are out of range"
 
 CASES = [
-    ("healthy", [], 0, "OK - PROD-A: " + HEALTHY,
-     counts("node-01") + counts("node-04")
-     + ["'S006101NW0008#disk.usage.percentage'=23.56%;;;0;100"]),
+    ("healthy", [], 0, "OK - PROD-A: " + HEALTHY, counts("node-01") + counts("node-04")),
     ("healthy", ["--filter-name", "NODE-02"], 0,
-     "OK - PROD-A/node-02: 6 drives healthy, no open drive alert", counts("node-02")),
+     "OK - PROD-A/node-02: 6 drives healthy, no open drive alert",
+     counts("node-02") + ["'S006102NW0023#disk.usage.percentage'=20.05%;;;0;100"]),
     ("disk-offline", [], 2,
      "CRITICAL - PROD-A: 2 of 4 nodes in trouble: node-02 (%s), node-04 (%s)" % (OFFLINE, BAD),
      counts("node-02", failed=1) + counts("node-04", failed=1) + counts("node-01")),
@@ -32,9 +31,17 @@ CASES = [
      counts("node-04", failed=1)),
     ("disk-offline", ["--filter-name", "zm3100610003"], 0,
      "OK - PROD-A/node-03: 6 drives healthy, no open drive alert", counts("node-03")),
+    # one drive: the node's counts keep meaning all of its drives
     ("disk-offline", ["--filter-disk", "S006104NW0039"], 2, "CRITICAL - PROD-A/node-04: " + BAD,
-     counts("node-04", total=1, failed=1)
-     + ["'S006104NW0039#disk.usage.percentage'=22.51%;;;0;100"]),
+     counts("node-04", failed=1) + ["'S006104NW0039#disk.usage.percentage'=22.51%;;;0;100"]),
+    ("disk-offline", ["--filter-disk", "S006104NW0011"], 0,
+     "OK - PROD-A/node-04: disk slot 1 S006104NW0011 healthy, no open drive alert",
+     counts("node-04", failed=1) + ["'S006104NW0011#disk.usage.percentage'=22.4%;;;0;100"]),
+    # without a filter, usage perfdata for drives in trouble only
+    ("disk-offline", [], 2,
+     "CRITICAL - PROD-A: 2 of 4 nodes in trouble: node-02 (%s), node-04 (%s)" % (OFFLINE, BAD),
+     ["'S006102NW0023#disk.usage.percentage'=20.05%;;;0;100",
+      "'S006104NW0039#disk.usage.percentage'=22.51%;;;0;100"]),
     ("disk-offline", ["--filter-name-regex", "node-0[24]"], 2,
      "CRITICAL - PROD-A: 2 of 2 nodes in trouble: node-02 (%s), node-04 (%s)" % (OFFLINE, BAD),
      counts("node-02", failed=1)),
@@ -51,11 +58,11 @@ CASES = [
     ("healthy", ["--filter-name-regex", "node-0[12]"], 0,
      "OK - PROD-A: 12 drives on 2 nodes healthy, no open drive alert",
      counts("node-01") + counts("node-02")),
-    ("healthy", ["--usage-warning", "23", "--usage-critical", "23.9", "--filter-name",
+    ("healthy", ["--warning-usage", "23", "--critical-usage", "23.9", "--filter-name",
                  "node-04"], 2, "CRITICAL - PROD-A/node-04: disk slot 4 S006104NW0032 24.0 % used",
      ["'S006104NW0032#disk.usage.percentage'=23.97%;23;23.9;0;100",
       "'S006104NW0011#disk.usage.percentage'=22.4%;23;23.9;0;100"]),
-    ("healthy", ["--usage-warning", "23.9"], 1,
+    ("healthy", ["--warning-usage", "23.9"], 1,
      "WARNING - PROD-A: 1 of 4 nodes in trouble: node-04 (disk slot 4 S006104NW0032 24.0 % "
      "used)", ["'S006101NW0008#disk.usage.percentage'=23.56%;23.9;;0;100"]),
     ("prism-central", [], 3,
@@ -82,7 +89,7 @@ def test_disk_offline_long_output_names_slot_serial_model_tier_and_the_alert(emu
     run = run_check(emulators("disk-offline"), check="disks")
     drive = "disk slot 3 S006102NW0023 (SAMSUNG MZ7LH3T8HMLT-00005, SSD-SATA)"
     assert run.lines[1] == "[CRITICAL] node-02: %s: offline" % drive
-    assert "[CRITICAL] node-02: %s: alert: Disk failed, marked offline: Disk S006102NW0023 in " \
+    assert "[CRITICAL] node-02: %s: alert 'Disk failed, marked offline': Disk S006102NW0023 in " \
         "slot 3 on CVM 10.10.1.22 was marked offline after I/O errors. (A1044, CRITICAL)" \
         % drive in run.lines
     assert "[OK] node-02: 5 drives online, mounted, status NORMAL (slots 1-2, 4-6), " \
@@ -96,8 +103,8 @@ def test_disk_offline_long_output_names_slot_serial_model_tier_and_the_alert(emu
 
 def test_smart_warning_is_matched_by_the_serial_in_its_message(emulators, run_check):
     run = run_check(emulators("ssd-worn"), "--filter-name", "node-01", check="disks")
-    assert "[WARNING] disk slot 4 S006101NW0029 (SAMSUNG MZ7LH3T8HMLT-00005, SSD-SATA): alert: " \
-        "SMART parameters of disk are out of range: SMART parameters of disk S006101NW0029 on " \
+    assert "[WARNING] disk slot 4 S006101NW0029 (SAMSUNG MZ7LH3T8HMLT-00005, SSD-SATA): alert " \
+        "'SMART parameters of disk are out of range': SMART parameters of disk S006101NW0029 on " \
         "host 10.10.1.11 are out of range: Reallocated_Sector_Ct 112 above threshold 100 " \
         "(A1193, WARNING)" in run.lines
 
@@ -107,30 +114,38 @@ def viewer(run_check, emulator, *args):
                      env={"NUTANIX_PASSWORD": "Viewer/4u"})
 
 
-def test_sixteen_nodes_stay_under_the_output_limit(emulators, run_check):
-    # 160 drives' usage perfdata alone exceed 8 KB: the renderer keeps the first line whole and
-    # cuts whole perfdata items, and says so; node-filtered services carry all of theirs.
+def test_sixteen_nodes_fit_the_output_limit_whole(emulators, run_check):
+    # 160 drives' usage perfdata would exceed 8 KB: without a filter only the per-node counts
+    # (and the usage of drives in trouble) are perfdata, so nothing is cut; node-filtered
+    # services carry every drive's usage.
     run = run_check(emulators("large"), check="disks")
     assert (run.code, run.summary) == (
         0, "OK - LARGE-01: 160 drives on 16 nodes healthy, no open drive alert"), run
     assert len(run.stdout.encode()) <= 8000
-    assert "(output cut: perfdata exceeded the 8 KB plugin output limit)" in run.lines
+    assert not any(line.startswith("(output cut") for line in run.lines), run
+    assert len(run.perfdata.split(" ")) == 48
+    assert "disk.usage" not in run.perfdata
+    assert "[OK] node-16: 10 drives online, mounted, status NORMAL (slots 1-10), " in \
+        run.stdout
     run = run_check(emulators("large"), "--filter-name", "node-16", check="disks")
     assert (run.code, run.summary) == (
         0, "OK - LARGE-01/node-16: 10 drives healthy, no open drive alert"), run
     assert len([line for line in run.lines if line.startswith("[OK] disk slot ")]) == 10
+    assert len([p for p in run.perfdata.split(" ") if "#disk.usage.percentage" in p]) == 10
 
 
 def test_unreadable_alerts_make_wear_unknown(emulators, run_check):
     run = viewer(run_check, emulators("healthy"))
     assert (run.code, run.summary) == (
-        3, "UNKNOWN - PROD-A: drive wear unknown: alerts could not be read (HTTP 403)"), run
+        3, "UNKNOWN - PROD-A: alerts unreadable (HTTP 403): drive wear and drive alerts "
+           "unknown"), run
     assert run.lines[1] == "[UNKNOWN] drive wear and drive alerts unknown: alerts could not be " \
         "read: Prism answered HTTP 403 Forbidden to GET /api/nutanix/v2.0/alerts; the user " \
         "lacks permission: give it at least the Viewer role"
     run = viewer(run_check, emulators("healthy"), "--filter-name", "node-03")
     assert (run.code, run.summary) == (
-        3, "UNKNOWN - PROD-A/node-03: drive wear unknown: alerts could not be read (HTTP 403)")
+        3, "UNKNOWN - PROD-A/node-03: alerts unreadable (HTTP 403): drive wear and drive "
+           "alerts unknown")
 
 
 @pytest.mark.parametrize("args,first", [
@@ -157,7 +172,9 @@ def test_nothing_matched_is_unknown(emulators, run_check, args, first):
     (["--filter-name-regex", "node-(0"], "UNKNOWN - bad --filter-name-regex 'node-(0': "),
     (["--filter-name", "node-01", "--filter-name-regex", "node-.*"],
      "UNKNOWN - give --filter-name or --filter-name-regex, not both"),
-    (["--usage-warning", "eighty"], "UNKNOWN - bad threshold range 'eighty': "),
+    (["--warning-usage", "eighty"], "UNKNOWN - bad threshold range 'eighty': "),
+    (["--usage-warning", "80"], "UNKNOWN - bad command line: unrecognized arguments: "
+     "--usage-warning 80"),
 ])
 def test_bad_input_is_unknown(emulators, run_check, args, start):
     run = run_check(emulators("healthy"), *args, check="disks")
@@ -169,7 +186,7 @@ def test_prism_central_says_usage_is_not_available(emulators, run_check):
     run = run_check(emulators("prism-central"), "--cluster", "PROD-A", check="disks")
     assert run.lines[-1] == "(not available from Prism Central v4 clustermgmt disks, not " \
         "checked: per-drive usage: Prism Central lists none, and its stats/disks would need one " \
-        "request per drive)"
+        "request per drive; monitor the cluster's Prism Element for those)"
     assert "[OK] node-02: 6 drives online, mounted, status NORMAL (slots 1-6)" in run.lines
     assert "disk.usage" not in run.perfdata
     run = run_check(emulators("prism-central"), "--cluster", "PROD-A", "--filter-name",
@@ -237,4 +254,5 @@ def test_prism_central_with_drive_trouble(pc_trouble, run_check, args, code, fir
 def test_prism_central_unreadable_alerts(pc_trouble, run_check):
     run = viewer(run_check, pc_trouble, "--cluster", "PROD-A", "--filter-name", "node-01")
     assert (run.code, run.summary) == (
-        3, "UNKNOWN - PROD-A/node-01: drive wear unknown: alerts could not be read (HTTP 403)")
+        3, "UNKNOWN - PROD-A/node-01: alerts unreadable (HTTP 403): drive wear and drive "
+           "alerts unknown")

@@ -11,7 +11,7 @@ from nagios_nutanix.checks.ahv import (
     evaluate,
     guest_vcpus,
 )
-from nagios_nutanix.plugin.errors import PluginError
+from nagios_nutanix.plugin.errors import PluginError, UsageError
 from nagios_nutanix.plugin.ranges import Range
 from nagios_nutanix.plugin.render import nagios
 from nagios_nutanix.plugin.state import State
@@ -261,9 +261,21 @@ def test_unreadable_vm_list_is_unknown_with_the_reason():
     result = evaluate(model(vms=None, vms_reason="HTTP 404 on vmm"),
                       options(filter_name="node-01"))
     out = lines(result)
-    assert out[0].split(" | ")[0] == ("UNKNOWN - PROD-A/node-01: vCPU:pCPU unknown (VM list "
-                                      "unreadable)")
-    assert "[UNKNOWN] vCPU:pCPU not judged: HTTP 404 on vmm" in out
+    assert out[0].split(" | ")[0] == ("UNKNOWN - PROD-A/node-01: VM count and vCPU:pCPU "
+                                      "unknown (VM list unreadable)")
+    assert "[UNKNOWN] VM count and vCPU:pCPU not judged: HTTP 404 on vmm" in out
+    assert "vms.count" not in out[0]  # the host record's own count means something else
+
+
+def test_vm_count_is_powered_on_guests_from_the_vm_list_on_every_source():
+    # The host record says 7 (it may count the CVM, and v4 has no such field); the VM list has
+    # two powered-on guests, a CVM and a powered-off VM on node-01: 2, on PE and PC alike.
+    for lacks, source in (([], "Prism Element v2.0"),
+                          ([LACKS_UTILIZATION], "Prism Central v4 clustermgmt")):
+        result = evaluate(model([node(1, num_vms=7)], lacks=lacks, source=source),
+                          options(filter_name="node-01"))
+        assert "'node-01#vms.count'=2;;;0" in first(result)
+        assert "2 VMs" in first(result).split(" | ")[0]
 
 
 # --- alerts -----------------------------------------------------------------------------------
@@ -278,10 +290,10 @@ def test_host_and_ovs_alerts_raise_the_state_and_are_quoted():
     assert out[0].split(" | ")[0] == (
         "CRITICAL - PROD-A: 2 of 4 nodes in trouble: node-03 (alert: Node Failure), node-02 "
         "(alert: OVS Service Restart)")
-    assert "[WARNING] node-02: alert OVS Service Restart (WARNING, 10m ago): OVS restarted " \
-        "on host" in out
-    assert "[CRITICAL] node-03: alert Node Failure (CRITICAL, 2h ago)" in out
-    assert any(line.startswith("[OK] node-01: ") and "alert Host IP Not Reachable (INFO"
+    assert "[WARNING] node-02: alert 'OVS Service Restart': OVS restarted on host (A1, " \
+        "WARNING, 10m ago)" in out
+    assert "[CRITICAL] node-03: alert 'Node Failure' (A1, CRITICAL, 2h ago)" in out
+    assert any(line.startswith("[OK] node-01: ") and "alert 'Host IP Not Reachable' (A1, INFO"
                in line for line in out)
 
 
@@ -289,7 +301,7 @@ def test_acknowledged_alert_still_counts_and_says_so():
     alerts = [alert("OVS Service Restart", "WARNING", "node-01", acknowledged=True)]
     result = evaluate(model(alerts=alerts), options(filter_name="node-01"))
     assert result.state == State.WARNING
-    assert "(WARNING, 10m ago, acknowledged in Prism)" in nagios(result)
+    assert "(A1, WARNING, 10m ago, acknowledged)" in nagios(result)
 
 
 def test_maintenance_alert_is_not_paged_twice():
@@ -302,8 +314,23 @@ def test_maintenance_alert_is_not_paged_twice():
 def test_unreadable_alerts_are_unknown_not_ok():
     result = evaluate(model(alerts_reason="alerts could not be read: HTTP 403"), options())
     out = lines(result)
-    assert out[0].split(" | ")[0] == "UNKNOWN - PROD-A: host alerts unknown (alerts unreadable)"
+    assert out[0].split(" | ")[0] == ("UNKNOWN - PROD-A: alerts unreadable (HTTP 403): host "
+                                      "and OVS alerts not checked")
     assert "[UNKNOWN] host and OVS alerts not judged: alerts could not be read: HTTP 403" in out
+
+
+@pytest.mark.parametrize("value,state", [("warning", State.WARNING), ("Warning", State.WARNING),
+                                         ("ok", State.OK), ("WARNING", State.WARNING)])
+def test_maintenance_state_in_any_case(value, state):
+    nodes = [node(1, maintenance=True, hypervisor_state="ENTERED_MAINTENANCE_MODE")]
+    result = evaluate(model(nodes), options(filter_name="node-01", maintenance_state=value))
+    assert result.state == state
+
+
+def test_maintenance_state_other_words_are_refused():
+    with pytest.raises(UsageError, match="invalid choice: 'maybe' .choose from OK, WARNING, in "
+                                         "any case."):
+        evaluate(model(), options(maintenance_state="maybe"))
 
 
 # --- sources that lack data -------------------------------------------------------------------

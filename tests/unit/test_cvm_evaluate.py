@@ -20,8 +20,8 @@ PC_GAPS = ["CVM power state", "metadata ring membership",
 
 def options(**changes):
     values = dict(services=None, service_source="auto", require_direct_evidence=False,
-                  cpu_warning="80", cpu_critical="90", memory_warning="80",
-                  memory_critical="90", verbose=0, filter_name=None, filter_name_regex=None)
+                  warning_cpu="80", critical_cpu="90", warning_memory="80",
+                  critical_memory="90", verbose=0, filter_name=None, filter_name_regex=None)
     values.update(changes)
     return argparse.Namespace(**values)
 
@@ -82,7 +82,7 @@ def test_all_up_from_genesis():
     assert line == ("OK - PROD-A: 4 of 4 CVMs on; stargate, curator, cassandra, chronos OK on "
                     "every node (Genesis RPC, experimental)")
     assert "'node-02#cvm.cpu.utilization.percentage'=20.5%;80;90;0;100" in text
-    assert "'node-02#cvm.memory.usage.percentage'=61%;80;90;0;100" in text
+    assert "'node-02#cvm.memory.utilization.percentage'=61%;80;90;0;100" in text
     assert "'node-04#cvm.services.down.count'=0;;0;0;4" in text
 
 
@@ -136,7 +136,8 @@ def test_stargate_alert_without_genesis():
     result, line, text = run(model(NODES, alerts=alerts, genesis_reason="HTTP 404"))
     assert result.state == State.CRITICAL
     assert line == "CRITICAL - PROD-A: 1 of 4 nodes in trouble: node-02 (stargate DOWN)"
-    assert "node-02: stargate DOWN (alert 'Stargate Temporarily Down.'" in text
+    assert "node-02: stargate DOWN (alert 'Stargate Temporarily Down': Stargate on CVM " \
+           "{cvm_ip} is down. (CRITICAL))" in text  # PrismAlert built by hand: not rendered
 
 
 def test_alert_on_another_node_does_not_count():
@@ -214,20 +215,62 @@ def test_degraded_node():
     assert "stargate unknown (not verified: node degraded)" in text
 
 
+READ_403 = "alerts could not be read: Prism answered HTTP 403"
+
+
 def test_unreadable_alerts_are_unknown_never_ok():
-    reason = "alerts could not be read: Prism answered HTTP 403"
-    result, line, _ = run(model([NODES[0]], filtered=True, alerts_reason=reason, source="api"))
+    result, line, text = run(model([NODES[0]], filtered=True, alerts_reason=READ_403,
+                                   source="api"))
     assert result.state == State.UNKNOWN
-    assert line == ("UNKNOWN - PROD-A/node-01: stargate, curator, chronos unknown: alerts "
-                    "unreadable; alerts could not be read: Prism answered HTTP 403")
+    assert line == ("UNKNOWN - PROD-A/node-01: alerts unreadable (HTTP 403): stargate, curator, "
+                    "chronos unknown")
+    assert "[UNKNOWN] stargate unknown (the alerts could not be read, so no OK can be " \
+           "inferred)" in text
 
 
-def test_unreadable_alerts_with_genesis_evidence_stay_ok_and_say_so():
-    reason = "alerts could not be read: Prism answered HTTP 403"
-    result, _, text = run(model(NODES, status=up_everywhere(NODES), alerts_reason=reason))
+def test_unreadable_alerts_without_a_filter_are_said_once():
+    result, line, text = run(model(NODES, alerts_reason=READ_403, source="api"))
+    assert result.state == State.UNKNOWN
+    assert line.split(" | ")[0] == ("UNKNOWN - PROD-A: alerts unreadable (HTTP 403): stargate, "
+                                    "curator, chronos unknown on every node")
+    assert "[UNKNOWN] alerts could not be read: Prism answered HTTP 403; services with no " \
+           "other evidence are UNKNOWN, never OK: stargate, curator, chronos on node-01, " \
+           "node-02, node-03, node-04" in text
+    assert "[OK] node-01: CVM on; cassandra in the metadata ring; CVM CPU 20.5%, memory 61%" \
+        in text
+    assert result.instance_states["node-01"] == State.UNKNOWN  # each node's own state
+
+
+def test_unreadable_alerts_on_some_nodes_name_them():
+    nodes = [node(1), node(2, degraded=True)]
+    _, line, _ = run(model(nodes, alerts_reason=READ_403, source="api"))
+    assert line.split(" | ")[0] == (
+        "CRITICAL - PROD-A: alerts unreadable (HTTP 403): stargate, curator, chronos unknown on "
+        "node-01; 1 of 2 nodes in trouble: node-02 (node degraded)")
+
+
+def test_unreadable_alerts_with_genesis_evidence_are_unknown_and_said_first():
+    result, line, text = run(model(NODES, status=up_everywhere(NODES), alerts_reason=READ_403))
+    assert result.state == State.UNKNOWN
+    assert line.split(" | ")[0] == ("UNKNOWN - PROD-A: alerts unreadable (HTTP 403): service "
+                                    "and CVM alerts not checked")
+    assert "[UNKNOWN] alerts could not be read: Prism answered HTTP 403; open service and CVM " \
+           "alerts (service down, CVM unreachable, restarting frequently) not checked" in text
+
+
+def test_genesis_only_source_says_alerts_were_not_read():
+    result, line, text = run(model(NODES, status=up_everywhere(NODES), source="genesis"))
     assert result.state == State.OK
-    assert "(alerts could not be read: Prism answered HTTP 403; service states come from " \
-           "the other sources only)" in text
+    assert line.split(" | ")[0] == ("OK - PROD-A: 4 of 4 CVMs on; stargate, curator, "
+                                    "cassandra, chronos OK on every node (Genesis RPC, "
+                                    "experimental)")
+    assert "(alerts not read (--service-source genesis): open service and CVM alerts (CVM " \
+           "unreachable, restarting frequently) are not checked)" in text
+
+
+def test_genesis_only_source_is_refused_on_prism_central():
+    with pytest.raises(PluginError, match="the Genesis RPC is a Prism Element RPC"):
+        run(model(NODES, kind="pc", source="genesis"))
 
 
 def test_genesis_only_source_without_answer_is_unknown():
@@ -245,19 +288,34 @@ def test_genesis_only_source_ignores_alerts_and_api():
     assert result.state == State.OK
 
 
-def test_genesis_missing_a_service_falls_back_in_auto():
+def test_a_service_missing_from_a_cvms_genesis_list_is_unknown_not_inferred():
     status = genesis.parse_return({"10.0.1.1": {"Stargate": [1], "Curator": [2]}})
-    _, line, _ = run(model([NODES[0]], filtered=True, status=status))
-    assert line == ("OK - PROD-A/node-01: CVM on; stargate, curator UP (Genesis RPC, "
-                    "experimental); cassandra in the metadata ring; chronos OK (no service "
-                    "alert, CVM up); CVM CPU 20.5%, memory 61%")
+    result, line, text = run(model([NODES[0]], filtered=True, status=status))
+    assert result.state == State.UNKNOWN
+    assert line.split(" | ")[0] == "UNKNOWN - PROD-A/node-01: chronos unknown: not in the " \
+        "Genesis answer"
+    assert "[UNKNOWN] chronos unknown (the Genesis RPC answer (experimental) lists this CVM's " \
+           "services but not chronos)" in text
+    assert "[OK] cassandra in the metadata ring (metadata store kNormalMode)" in text
 
 
-def test_inferred_ok_of_an_unknown_name_asks_for_the_spelling():
-    status = genesis.parse_return({"10.0.1.1": {"Stargate": [1]}})
-    _, _, text = run(model([NODES[0]], filtered=True, status=status), services=["stargat"])
-    assert "[OK] stargat OK (no service alert, CVM up; the Genesis RPC answer does not list " \
-           "it; 'stargat' is not a service name this check knows: check the spelling)" in text
+def test_a_genesis_entry_without_services_leaves_inference_to_the_api():
+    status = genesis.parse_return({"10.0.1.1": {"state": "Up"}})
+    result, _, text = run(model([NODES[0]], filtered=True, status=status))
+    assert result.state == State.OK
+    assert "[OK] stargate OK (no service alert, CVM up)" in text
+
+
+@pytest.mark.parametrize("name,words", [
+    ("stargte", "bad command line: unknown service 'stargte' in --services (did you mean "
+                "stargate?); known: acropolis, alertmanager, "),
+    ("nosuchthing", "bad command line: unknown service 'nosuchthing' in --services; known: "),
+])
+def test_an_unknown_service_name_is_refused(name, words):
+    with pytest.raises(UsageError) as caught:
+        cvm.selected_services(options(services=["curator,%s" % name]))
+    assert str(caught.value).startswith(words)
+    assert "stargate" in str(caught.value) and "flow" in str(caught.value)
 
 
 def test_prism_central_alert_names_the_service():
@@ -283,7 +341,7 @@ def test_open_alert_outranks_genesis_up():
     assert line == ("CRITICAL - PROD-A/node-01: stargate DOWN per alert (Genesis RPC: UP) (1 "
                     "of 4 services down)")
     assert "stargate DOWN per alert (Genesis RPC: UP) (Genesis RPC (experimental): 2 " \
-           "processes; alert 'Stargate Temporarily Down.')" in text
+           "processes; alert 'Stargate Temporarily Down' (CRITICAL))" in text
 
 
 @pytest.mark.parametrize("cpu,state,line,perf", [
@@ -300,9 +358,9 @@ def test_cpu_thresholds(cpu, state, line, perf):
 
 def test_memory_thresholds_from_options():
     result, line, text = run(model([NODES[0]], filtered=True, status=up_everywhere(NODES)),
-                             memory_warning="50", memory_critical="60")
+                             warning_memory="50", critical_memory="60")
     assert line == "CRITICAL - PROD-A/node-01: CVM memory 61%"
-    assert "'node-01#cvm.memory.usage.percentage'=61%;50;60;0;100" in text
+    assert "'node-01#cvm.memory.utilization.percentage'=61%;50;60;0;100" in text
 
 
 def test_missing_cvm_stats_are_stated_not_unknown():
@@ -319,14 +377,18 @@ def test_prism_central_uses_what_exists_and_says_what_not():
                   cvm_memory_percent=None) for i in (1, 2)]
     result, line, text = run(model(nodes, kind="pc", genesis_reason="not on PC"))
     assert result.state == State.OK
-    assert line == ("OK - PROD-A: stargate, curator, cassandra, chronos OK on every node (no "
-                    "service alert, node not degraded)")
-    assert "not available from Prism Central v4 clustermgmt, not checked: CVM power state, " \
-           "metadata ring membership, CVM service states" in text
+    assert line.split(" | ")[0] == (
+        "OK - PROD-A: stargate, curator, cassandra, chronos OK on every node (no service alert, "
+        "node not degraded; CVM power and service states not available from Prism Central)")
+    assert "(not available from Prism Central v4 clustermgmt, not checked: CVM power state; " \
+           "metadata ring membership; CVM service states (no service API, and Prism Central " \
+           "does not forward the Genesis RPC; services judged from unresolved alerts and the " \
+           "degraded flag); CVM CPU and memory; monitor the cluster's Prism Element for " \
+           "those)" in text
     assert "fault tolerance" not in text
     single, _, detail = run(model(nodes[:1], kind="pc", filtered=True))
-    assert "stargate OK (no service alert, node not degraded; CVM power state not available " \
-           "from Prism Central)" in detail
+    assert "stargate OK (no service alert, node not degraded; CVM power and service states " \
+           "not available from Prism Central)" in detail
 
 
 def test_cluster_supplied_text_is_cleaned():

@@ -16,7 +16,7 @@ from nagios_nutanix.prism.model import Cluster, Inventory, Node
 
 def options(**given):
     fields = dict(filter_name=None, filter_name_regex=None, filter_disk=None,
-                  usage_warning=None, usage_critical=None)
+                  warning_usage=None, critical_usage=None)
     fields.update(given)
     return argparse.Namespace(**fields)
 
@@ -72,9 +72,23 @@ def test_healthy_drives_are_ok_with_counts_and_usage_perfdata():
     assert "'node-01#disks.total.count'=2;;;0" in perf
     assert "'node-01#disks.failed.count'=0;;;0;2" in perf
     assert "'node-02#disks.worn.count'=0;;;0;2" in perf
-    assert "'S01SLOT01#disk.usage.percentage'=25%;;;0;100" in perf
+    # Without a filter or thresholds, per-drive usage only for drives in trouble (8 KB limit).
+    assert not any("disk.usage" in p for p in perf)
     assert "[OK] node-01: 2 drives online, mounted, status NORMAL (slots 1-2), 25.0 % used" \
         in lines
+    _, _, perf, _ = run(model(), filter_name="node-01")
+    assert "'S01SLOT01#disk.usage.percentage'=25%;;;0;100" in perf
+    _, _, perf, _ = run(model(), filter_name_regex="node-0.")
+    assert "'S02SLOT02#disk.usage.percentage'=25%;;;0;100" in perf
+
+
+def test_without_a_filter_usage_perfdata_only_for_drives_in_trouble_or_with_thresholds():
+    drives = [drive(1, 1), drive(1, 2, online=False), drive(2, 1)]
+    _, _, perf, _ = run(model(drives))
+    assert [p for p in perf if "disk.usage" in p] == [
+        "'S01SLOT02#disk.usage.percentage'=25%;;;0;100"]
+    _, _, perf, _ = run(model(drives), warning_usage=Range.parse("80"))
+    assert len([p for p in perf if "disk.usage" in p]) == 3
 
 
 def test_one_node_gets_one_line_per_drive_several_nodes_one_line_per_node():
@@ -150,8 +164,8 @@ def test_worn_out_alert_matched_by_context_serial():
         "S02SLOT02 alert: PM883 drive has worn out)"
     assert "'node-02#disks.worn.count'=1;;;0;2" in perf
     assert "'node-02#disks.failed.count'=0;;;0;2" in perf
-    assert "[CRITICAL] node-02: disk slot 2 S02SLOT02 (PM883, SSD-SATA): alert: PM883 drive " \
-        "has worn out (A1666, CRITICAL)" in lines
+    assert "[CRITICAL] node-02: disk slot 2 S02SLOT02 (PM883, SSD-SATA): alert 'PM883 drive " \
+        "has worn out' (A1666, CRITICAL)" in lines
 
 
 def test_smart_warning_matched_by_serial_in_the_message_text():
@@ -178,8 +192,8 @@ def test_flags_speak_first_and_the_alert_stays_in_the_long_output():
     _, summary, _, lines = run(model([drive(1, 1, online=False)], alerts=[failed]),
                                filter_name="node-01")
     assert summary == "CRITICAL - PROD-A/node-01: disk slot 1 S01SLOT01 offline"
-    assert "[CRITICAL] disk slot 1 S01SLOT01 (PM883, SSD-SATA): alert: Disk failed, marked " \
-        "offline (A1666, CRITICAL)" in lines
+    assert "[CRITICAL] disk slot 1 S01SLOT01 (PM883, SSD-SATA): alert 'Disk failed, marked " \
+        "offline' (A1666, CRITICAL)" in lines
 
 
 def test_informational_and_unrelated_alerts():
@@ -188,7 +202,7 @@ def test_informational_and_unrelated_alerts():
     result, summary, _, lines = run(model(alerts=[info, other]))
     assert result.state == State.OK
     assert summary == "OK - PROD-A: 4 drives on 2 nodes healthy, no open drive alert"
-    assert any("alert: PM883 drive has worn out (A1666, INFO)" in line for line in lines)
+    assert any("alert 'PM883 drive has worn out' (A1666, INFO)" in line for line in lines)
     assert not any("Stargate" in line for line in lines)
 
 
@@ -206,8 +220,8 @@ def test_node_alert_naming_no_listed_drive_goes_to_its_node_not_the_block():
     result, summary, _, lines = run(model(alerts=[boot]))
     assert summary == "WARNING - PROD-A: 1 of 2 nodes in trouble: node-02 (Hypervisor boot " \
         "drive wear high)"
-    assert "[WARNING] node-02: drive alert not tied to a listed drive: Hypervisor boot drive " \
-        "wear high (A1666, WARNING)" in lines
+    assert "[WARNING] node-02: drive alert not tied to a listed drive: alert 'Hypervisor boot " \
+        "drive wear high' (A1666, WARNING)" in lines
     _, summary, _, _ = run(model(alerts=[boot]), filter_name="node-01")
     assert summary == "OK - PROD-A/node-01: 2 drives healthy, no open drive alert"
 
@@ -217,21 +231,22 @@ def test_alert_tied_to_nothing_known_is_reported():
     result, summary, _, lines = run(model(alerts=[stray]))
     assert result.state == State.CRITICAL
     assert summary == "CRITICAL - PROD-A: Physical disk drive has failed"
-    assert "[CRITICAL] drive alert tied to no known node or drive: Physical disk drive has " \
-        "failed (A1666, CRITICAL)" in lines
+    assert "[CRITICAL] drive alert tied to no known node or drive: alert 'Physical disk drive " \
+        "has failed' (A1666, CRITICAL)" in lines
 
 
 def test_unreadable_alerts_make_wear_unknown_never_ok():
     reason = "alerts could not be read: Prism answered HTTP 403 Forbidden to GET /x; ask"
     result, summary, _, lines = run(model(reason=reason))
     assert result.state == State.UNKNOWN
-    assert summary == "UNKNOWN - PROD-A: drive wear unknown: alerts could not be read (HTTP 403)"
+    assert summary == "UNKNOWN - PROD-A: alerts unreadable (HTTP 403): drive wear and drive " \
+        "alerts unknown"
     assert lines[0] == "[UNKNOWN] drive wear and drive alerts unknown: " + reason
     _, summary, _, _ = run(model(reason=reason), filter_name="node-02")
-    assert summary == "UNKNOWN - PROD-A/node-02: drive wear unknown: alerts could not be read " \
-        "(HTTP 403)"
+    assert summary == "UNKNOWN - PROD-A/node-02: alerts unreadable (HTTP 403): drive wear and " \
+        "drive alerts unknown"
     _, summary, _, _ = run(model(reason="alerts could not be read: timeout"))
-    assert summary == "UNKNOWN - PROD-A: drive wear unknown: alerts could not be read"
+    assert summary == "UNKNOWN - PROD-A: alerts unreadable: drive wear and drive alerts unknown"
     result, summary, _, _ = run(model([drive(1, 1, bad=True)], reason=reason))
     assert result.state == State.CRITICAL
     assert "node-01 (disk slot 1 S01SLOT01 bad)" in summary
@@ -257,7 +272,14 @@ def test_filter_name_scopes_the_result_to_one_node():
 def test_filter_disk_keeps_one_drive():
     _, summary, perf, _ = run(model(), filter_disk=serial(2, 1).lower())
     assert summary == "OK - PROD-A/node-02: disk slot 1 S02SLOT01 healthy, no open drive alert"
-    assert "'node-02#disks.total.count'=1;;;0" in perf
+    assert "'S02SLOT01#disk.usage.percentage'=25%;;;0;100" in perf
+    assert "S02SLOT02" not in " ".join(perf)
+    # The node's counts keep their meaning under the same label: all of the node's drives.
+    _, summary, perf, _ = run(model([drive(2, 1), drive(2, 2, online=False)]),
+                              filter_disk=serial(2, 1))
+    assert summary == "OK - PROD-A/node-02: disk slot 1 S02SLOT01 healthy, no open drive alert"
+    assert "'node-02#disks.total.count'=2;;;0" in perf
+    assert "'node-02#disks.failed.count'=1;;;0;2" in perf
     with pytest.raises(PluginError, match="no drive of the cluster has serial 'NOPE'"):
         run(model(), filter_disk="NOPE")
     with pytest.raises(PluginError, match="sits in node-02, which the node filter did not"):
@@ -272,7 +294,7 @@ def test_zero_match_node_filter():
 def test_usage_thresholds_are_optional():
     full = drive(1, 2, usage_bytes=950)
     _, summary, perf, _ = run(model([drive(1, 1), full, drive(2, 1)]),
-                              usage_warning=Range.parse("80"), usage_critical=Range.parse("90"))
+                              warning_usage=Range.parse("80"), critical_usage=Range.parse("90"))
     assert summary == "CRITICAL - PROD-A: 1 of 2 nodes in trouble: node-01 (disk slot 2 " \
         "S01SLOT02 95.0 % used)"
     assert "'S01SLOT02#disk.usage.percentage'=95%;80;90;0;100" in perf
@@ -283,14 +305,14 @@ def test_usage_thresholds_are_optional():
 def test_usage_thresholds_where_the_source_has_no_usage():
     m = model([drive(1, 1, usage_bytes=None)], source="Prism Central v4 clustermgmt disks",
               not_available=[check.USAGE_NOT_LISTED], nodes=[node(1)])
-    result, summary, perf, lines = run(m, usage_critical=Range.parse("90"))
+    result, summary, perf, lines = run(m, critical_usage=Range.parse("90"))
     assert result.state == State.UNKNOWN
     assert summary == "UNKNOWN - PROD-A: drive usage not reported by Prism Central v4 " \
         "clustermgmt disks"
     assert not any("disk.usage" in p for p in perf)
     assert lines[-1] == "(not available from Prism Central v4 clustermgmt disks, not checked: " \
         "per-drive usage: Prism Central lists none, and its stats/disks would need one request " \
-        "per drive)"
+        "per drive; monitor the cluster's Prism Element for those)"
 
 
 def test_a_reported_wear_level_is_perfdata_never_judged():
@@ -316,8 +338,8 @@ def test_cluster_text_is_cleaned():
                                      nodes=[node(1)]), filter_name="node-01")
     assert summary == "CRITICAL - PROD-A/node-01: disk slot 1 S01SLOT01 alert: PM883 drive " \
         "has worn out"
-    assert "[CRITICAL] disk slot 1 S01SLOT01 (PM/883, SSD-SATA): alert: PM883 drive has worn " \
-        "out: worn/out replace it (A1666, CRITICAL)" in lines
+    assert "[CRITICAL] disk slot 1 S01SLOT01 (PM/883, SSD-SATA): alert 'PM883 drive has worn " \
+        "out': worn/out replace it (A1666, CRITICAL)" in lines
 
 
 @pytest.mark.parametrize("title,kind", [

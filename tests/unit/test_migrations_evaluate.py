@@ -62,33 +62,49 @@ def summary(result):
     return first(result).split(" | ")[0]
 
 
+def node_counts(node, running, failed, succeeded, critical=""):
+    return ("'%s#migrations.running.count'=%d;;;0 '%s#migrations.failed.count'=%d;0;%s;0 "
+            "'%s#migrations.succeeded.count'=%d;;;0" % (node, running, node, failed, critical,
+                                                         node, succeeded))
+
+
 def test_nothing_happening():
     result = evaluate(model(), options())
     assert result.state == State.OK
     assert first(result) == (
         "OK - PROD-A: no VM migration in flight, none failed in the last 1h | "
-        "'migrations.running.count'=0;;;0 'migrations.failed.count'=0;0;;0 "
-        "'migrations.succeeded.count'=0;;;0")
+        + " ".join(node_counts("node-%02d" % i, 0, 0, 0) for i in range(1, 5)))
 
 
-def test_failure_in_window_warns_and_names_vm_and_hosts():
+def test_failure_in_window_warns_and_names_vm_and_hosts_once_per_node():
     result = evaluate(model([FAILED, RUNNING, DONE, OLD]), options())
     out = nagios(result).splitlines()
     assert result.state == State.WARNING
-    assert summary(result) == ("WARNING - PROD-A: 1 VM migration failed in the last 1h: "
-                               "vm-022 (node-03 -> node-04)")
-    assert "'migrations.running.count'=1;;;0 'migrations.failed.count'=1;0;;0 " \
-        "'migrations.succeeded.count'=1;;;0" in out[0]
-    assert ("[WARNING] vm-022 node-03 -> node-04 failed 23m ago after 2m: kNoHostResources: "
-            "not enough memory") in out
-    assert "[OK] vm-024 node-03 -> node-01 in flight for 2m, 40% done" in out
-    assert "[OK] 1 VM migration succeeded in the last 1h" in out
+    assert summary(result) == (
+        "WARNING - PROD-A: 2 of 4 nodes in trouble: node-03 (1 VM migration failed in the last "
+        "1h: vm-022 to node-04), node-04 (1 VM migration failed in the last 1h: vm-022 from "
+        "node-03)")
+    # Perfdata per node, with or without a filter: a migration counts at both ends.
+    assert node_counts("node-03", 1, 1, 0) in out[0]
+    assert node_counts("node-04", 0, 1, 0) in out[0]
+    assert node_counts("node-01", 1, 0, 1) in out[0]
+    assert "'migrations." not in out[0]
+    assert ("[WARNING] node-03: vm-022 node-03 -> node-04 failed 23m ago after 2m: "
+            "kNoHostResources: not enough memory") in out
+    assert "[OK] node-03: vm-024 node-03 -> node-01 in flight for 2m, 40% done" in out
+    assert "[OK] node-01: 1 VM migration in flight (vm-024 node-03 -> node-01), none failed in " \
+        "the last 1h, 1 succeeded" in out
+    assert result.instance_states == {"node-01": State.OK, "node-02": State.OK,
+                                      "node-03": State.WARNING, "node-04": State.WARNING}
 
 
 def test_wider_window_brings_the_old_failure_back():
     result = evaluate(model([FAILED, OLD]), options(window=240))
-    assert summary(result) == ("WARNING - PROD-A: 2 VM migrations failed in the last 4h: "
-                               "vm-022 (node-03 -> node-04), vm-031 (node-04 -> node-02)")
+    assert summary(result) == (
+        "WARNING - PROD-A: 3 of 4 nodes in trouble: node-02 (1 VM migration failed in the last "
+        "4h: vm-031 from node-04), node-03 (1 VM migration failed in the last 4h: vm-022 to "
+        "node-04), node-04 (2 VM migrations failed in the last 4h: vm-022 from node-03, vm-031 "
+        "to node-02)")
 
 
 def test_in_flight_only_is_stated_ok():
@@ -106,21 +122,40 @@ def test_critical_failures(count, critical_at, state):
     result = evaluate(model(found), options(critical_failures=critical_at))
     assert result.state == state
     if critical_at:
-        assert "'migrations.failed.count'=%d;0;%d;0" % (count, critical_at - 1) in first(result)
+        assert "'node-01#migrations.failed.count'=%d;0;%d;0" % (count, critical_at - 1) \
+            in first(result)
+
+
+def test_critical_failures_count_per_node():
+    # node-04 saw two failures, node-03 and node-02 one each: only node-04 is CRITICAL.
+    result = evaluate(model([FAILED, OLD]), options(window=240, critical_failures=2))
+    assert result.state == State.CRITICAL
+    assert summary(result).startswith("CRITICAL - PROD-A: 3 of 4 nodes in trouble: node-04 (2 "
+                                      "VM migrations failed in the last 4h: ")
+    assert result.instance_states["node-03"] == State.WARNING
 
 
 def test_many_in_flight_warn_with_w():
     found = [migration("vm-%d" % i, 1, 2, "RUNNING", 1) for i in range(5)]
     result = evaluate(model(found), options(warning=Range.parse("3")))
-    assert summary(result) == "WARNING - PROD-A: 5 VM migrations in flight"
-    assert "'migrations.running.count'=5;3;;0" in first(result)
+    assert summary(result) == ("WARNING - PROD-A: 2 of 4 nodes in trouble: node-01 (5 VM "
+                               "migrations in flight), node-02 (5 VM migrations in flight)")
+    assert "'node-01#migrations.running.count'=5;3;;0" in first(result)
+    assert "'node-03#migrations.running.count'=0;3;;0" in first(result)
+    result = evaluate(model(found), options(warning=Range.parse("3"), filter_name="node-02"))
+    assert summary(result) == "WARNING - PROD-A/node-02: 5 VM migrations in flight"
 
 
 def test_first_line_names_three_failures_and_counts_the_rest():
     found = [migration("vm-%d" % i, 1, 2, "FAILED", 10, 10 - i) for i in range(5)]
+    assert summary(evaluate(model(found), options(filter_name="node-01"))) == (
+        "WARNING - PROD-A/node-01: 5 VM migrations failed in the last 1h: vm-4 (node-01 -> "
+        "node-02), vm-3 (node-01 -> node-02), vm-2 (node-01 -> node-02) and 2 more")
     assert summary(evaluate(model(found), options())) == (
-        "WARNING - PROD-A: 5 VM migrations failed in the last 1h: vm-4 (node-01 -> node-02), "
-        "vm-3 (node-01 -> node-02), vm-2 (node-01 -> node-02) and 2 more")
+        "WARNING - PROD-A: 2 of 4 nodes in trouble: node-01 (5 VM migrations failed in the "
+        "last 1h: vm-4 to node-02, vm-3 to node-02, vm-2 to node-02 and 2 more), node-02 (5 VM "
+        "migrations failed in the last 1h: vm-4 from node-01, vm-3 from node-01, vm-2 from "
+        "node-01 and 2 more)")
 
 
 def test_filter_keeps_migrations_from_or_to_the_node():
@@ -136,7 +171,7 @@ def test_filter_keeps_migrations_from_or_to_the_node():
 def test_regex_over_two_nodes():
     result = evaluate(model([FAILED, RUNNING]), options(filter_name_regex="node-0[14]"))
     assert summary(result) == ("WARNING - PROD-A: 1 of 2 nodes in trouble: node-04 (1 VM "
-                               "migration failed in the last 1h: vm-022 (node-03 -> node-04))")
+                               "migration failed in the last 1h: vm-022 from node-03)")
 
 
 def test_zero_match_filter():
@@ -147,12 +182,29 @@ def test_zero_match_filter():
 
 def test_migration_naming_no_host_is_judged_only_cluster_wide():
     loose = tasks.Migration(vm="vm-x", status="FAILED", began=NOW - 300, ended=NOW - 200)
-    assert summary(evaluate(model([loose]), options())) == (
-        "WARNING - PROD-A: 1 VM migration failed in the last 1h: vm-x (? -> ?)")
+    result = evaluate(model([loose]), options())
+    assert summary(result) == ("WARNING - PROD-A: 1 VM migration tied to no known host failed "
+                               "in the last 1h: vm-x (? -> ?)")
+    assert "vm-x" not in first(result).split(" | ")[1]  # no perfdata for it
     result = evaluate(model([loose]), options(filter_name="node-01"))
     assert result.state == State.OK
-    assert nagios(result).splitlines()[-1] == ("(1 VM migration task names no host and is "
-                                               "judged only without --filter-name)")
+    assert nagios(result).splitlines()[-1] == ("(1 VM migration task names no host of the "
+                                               "cluster and is judged only without "
+                                               "--filter-name)")
+
+
+def test_an_inferred_source_says_so_on_every_line():
+    guess = tasks.Migration(vm="vm-y", vm_uuid="u-y", source="node-02", source_uuid="host-2",
+                            source_inferred=True, status="FAILED", began=NOW - 300,
+                            ended=NOW - 200, message="boom")
+    result = evaluate(model([guess]), options(filter_name="node-02"))
+    out = nagios(result).splitlines()
+    assert summary(result) == ("WARNING - PROD-A/node-02: 1 VM migration failed in the last "
+                               "1h: vm-y (node-02 (source inferred) -> ?)")
+    assert "[WARNING] vm-y node-02 (source inferred) -> ? failed 3m ago after 1m: boom" in out
+    assert summary(evaluate(model([guess]), options())) == (
+        "WARNING - PROD-A: 1 of 4 nodes in trouble: node-02 (1 VM migration failed in the last "
+        "1h: vm-y to ? (source inferred))")
 
 
 def test_short_task_list_is_unknown_not_ok():
@@ -161,6 +213,10 @@ def test_short_task_list_is_unknown_not_ok():
     assert summary(result) == "UNKNOWN - PROD-A: task list incomplete"
     assert ("[UNKNOWN] Prism returned only the newest 500 of 1900 tasks, reaching back 20m; "
             "migrations that failed earlier in the window may be missing") in out
+    result = evaluate(model(complete=False, read=500, total=None, oldest_ago=20), options())
+    assert ("[UNKNOWN] Prism returned only the newest 500 tasks, and no total, reaching back "
+            "20m; migrations that failed earlier in the window may be missing") in \
+        nagios(result).splitlines()
     # If what came back covers the window, nothing is missing.
     assert evaluate(model(complete=False, oldest_ago=90), options()).state == State.OK
 
@@ -225,10 +281,50 @@ def test_other_operations_are_not_migrations():
     assert len(tasks.migrations([tasks.from_v2(plain)])) == 1
 
 
-def test_task_naming_only_its_vm_takes_the_vms_host_as_source():
-    bare = dict(V2_TASK, entity_list=[V2_TASK["entity_list"][0]])
+@pytest.mark.parametrize("status", ["Failed", "Running", "Queued"])
+def test_a_failed_or_running_task_naming_only_its_vm_takes_the_vms_host_as_source(status):
+    bare = dict(V2_TASK, entity_list=[V2_TASK["entity_list"][0]], progress_status=status)
+    assert tasks.needs_placement(tasks.from_v2(bare))
     (found,) = tasks.migrations([tasks.from_v2(bare)], {"vm-1": ("host-3", "node-03")})
     assert (found.source, found.destination, found.source_inferred) == ("node-03", None, True)
+
+
+def test_a_succeeded_task_naming_only_its_vm_gets_no_host():
+    # Its VM's current host is where it went (or went since), not where it came from.
+    bare = dict(V2_TASK, entity_list=[V2_TASK["entity_list"][0]], progress_status="Succeeded")
+    assert not tasks.needs_placement(tasks.from_v2(bare))
+    (found,) = tasks.migrations([tasks.from_v2(bare)], {"vm-1": ("host-3", "node-03")})
+    assert (found.source, found.destination, found.source_inferred) == (None, None, False)
+
+
+class Answer:
+    def __init__(self, doc):
+        self.doc = doc
+
+    def post(self, path, body):
+        return self.doc
+
+
+def v2_answer(count, total=None, age=600):
+    """A v2.0 tasks/list answer of `count` tasks, the oldest begun `age` s ago."""
+    entities = [dict(V2_TASK, uuid="t%d" % i, start_time_usecs=int((NOW - age) * 1e6),
+                     create_time_usecs=int((NOW - age) * 1e6)) for i in range(count)]
+    doc = {"entities": entities}
+    if total is not None:
+        doc["metadata"] = {"total_entities": total}
+    return Answer(doc)
+
+
+@pytest.mark.parametrize("count,total,age,complete", [
+    (tasks.V2_COUNT, None, 600, False),   # a full answer, no total, not reaching back
+    (tasks.V2_COUNT, None, 7200, True),   # ... reaching back past the window
+    (12, None, 600, True),                # fewer than asked for: that is all there is
+    (tasks.V2_COUNT, 900, 600, False),    # the total says there are more
+    (tasks.V2_COUNT, tasks.V2_COUNT, 600, True),
+])
+def test_v2_task_list_is_complete_only_when_known(count, total, age, complete):
+    listed = tasks.recent(v2_answer(count, total, age), "pe", "c-1", NOW - 3600)
+    assert listed.complete is complete
 
 
 def test_v4_unknown_status_is_none_not_a_guess():
