@@ -5,11 +5,11 @@ The first process to miss takes the key's lock, fetches and writes atomically; t
 on the lock and then read its answer. A corrupt or foreign file is ignored and rewritten.
 """
 
-import hashlib
 import json
 import os
 import time
 
+from .digest import hexdigest
 from .files import FileLock, read_bytes, write_atomic
 
 FORMAT = 1
@@ -30,7 +30,7 @@ class ResponseCache:
         os.makedirs(directory, mode=0o700, exist_ok=True)
 
     def _path(self, key):
-        return os.path.join(self.directory, hashlib.sha256(key.encode()).hexdigest()[:32])
+        return os.path.join(self.directory, hexdigest(key, 32))
 
     def get(self, key):
         """The cached body of a fresh entry, else None (missing, stale, corrupt or foreign)."""

@@ -1,6 +1,5 @@
 """The Prism client: cache first, then one login per target shared through cookies."""
 
-import base64
 import json
 import os
 
@@ -124,6 +123,8 @@ class PrismClient:
         timeout = self.budget.timeout(phase)
         headers = {}
         if basic:
+            import base64  # only when logging in: not on the warm path
+
             token = ("%s:%s" % (self.username, self.password)).encode("utf-8")
             headers["Authorization"] = "Basic " + base64.b64encode(token).decode("ascii")
         elif cookies:

@@ -5,11 +5,11 @@ answers 401 (sessions last about 15 minutes). Logging in on every check would cr
 per check and, with a wrong password, lock the account within a minute.
 """
 
-import hashlib
 import json
 import os
 import time
 
+from .digest import hexdigest
 from .files import FileLock, read_bytes, write_atomic
 
 # A dead VIP is not asked again for this long: a storm of checks gets the same answer at once.
@@ -21,7 +21,7 @@ REFUSED_MEMORY = 900
 
 def password_fingerprint(username, password):
     text = "nagios-nutanix\0%s\0%s" % (username or "", password or "")
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
+    return hexdigest(text, 20)
 
 
 class SessionStore:

@@ -1,9 +1,10 @@
 """The per-user state directory holding the response cache and session cookies (mode 0700)."""
 
-import hashlib
 import os
 import re
 import stat
+
+from .digest import hexdigest
 
 ENV = "NAGIOS_NUTANIX_STATE_DIR"
 
@@ -34,7 +35,7 @@ def target_dir(root, host, port, username, fingerprint=""):
     """One sub-directory per Prism target, user and password (a fingerprint, never the secret):
     a wrong password must not read answers fetched with the right one."""
     ident = "%s:%s:%s:%s" % (host, port, username or "", fingerprint)
-    digest = hashlib.sha256(ident.encode()).hexdigest()[:16]
+    digest = hexdigest(ident, 16)
     readable = re.sub(r"[^A-Za-z0-9.-]+", "_", "%s_%s" % (host, port))[:60]
     path = os.path.join(root, "%s-%s" % (readable, digest))
     os.makedirs(path, mode=0o700, exist_ok=True)

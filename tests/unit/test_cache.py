@@ -381,3 +381,13 @@ def test_cache_lock_is_a_file_lock_next_to_the_entry(tmp_path):
     with lock:
         assert os.path.exists(lock.path)
     assert lock.fd is None
+
+
+def test_digest_is_sha256_without_hashlib():
+    import hashlib
+
+    from nagios_nutanix.prism.digest import hexdigest
+
+    text = "127.0.0.1:9440:admin:été"
+    assert hexdigest(text) == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    assert hexdigest(text, 16) == hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
