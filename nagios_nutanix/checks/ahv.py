@@ -9,7 +9,7 @@ from ..plugin.sanitize import clean
 from ..plugin.state import State
 from ..plugin.words import plural
 from .node_words import alert_state, alert_text, alert_title, alerts_unreadable, not_available
-from .spec import Alert, CheckSpec, MetricSpec, Option
+from .spec import Alert, CheckSpec, MetricSpec, Option, threshold_options
 
 # Unresolved alerts about the host and its networking (NUTANIX-MIB trap names, matched on the
 # alert title). Host-resident services (libvirtd, Open vSwitch, the host agent) have no status
@@ -363,24 +363,9 @@ SPEC = CheckSpec(
                "reboot-pending flag and Acropolis disconnection while in maintenance: OK or "
                "WARNING, in any case (default %(default)s: planned work pages nobody)",
                default="OK", metavar="STATE", macro="MAINTENANCESTATE"),
-        Option(("--warning-cpu",), "warning range for hypervisor CPU %% (default "
-               "%(default)s)", default="80", type="range", metavar="RANGE",
-               macro="WARNINGCPU"),
-        Option(("--critical-cpu",), "critical range for hypervisor CPU %% (default "
-               "%(default)s)", default="90", type="range", metavar="RANGE",
-               macro="CRITICALCPU"),
-        Option(("--warning-memory",), "warning range for hypervisor memory %% (default "
-               "%(default)s)", default="85", type="range", metavar="RANGE",
-               macro="WARNINGMEMORY"),
-        Option(("--critical-memory",), "critical range for hypervisor memory %% (default "
-               "%(default)s)", default="95", type="range", metavar="RANGE",
-               macro="CRITICALMEMORY"),
-        Option(("--warning-vcpu-ratio",), "warning range for the host's vCPU:pCPU (default "
-               "%(default)s)", default="4", type="range", metavar="RANGE",
-               macro="WARNINGVCPURATIO"),
-        Option(("--critical-vcpu-ratio",), "critical range for the host's vCPU:pCPU (default "
-               "%(default)s)", default="6", type="range", metavar="RANGE",
-               macro="CRITICALVCPURATIO"),
+    ) + threshold_options("cpu", "hypervisor CPU", " in percent", "80", "90")
+    + threshold_options("memory", "hypervisor memory", " in percent", "85", "95")
+    + threshold_options("vcpu-ratio", "the host's vCPU:pCPU", "", "4", "6") + (
     ),
     metrics=(
         MetricSpec("cpu.utilization.percentage", "%", "hypervisor CPU utilization; "

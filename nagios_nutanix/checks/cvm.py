@@ -26,7 +26,7 @@ from ..plugin.sanitize import clean
 from ..plugin.state import State, severity, worst
 from ..prism.genesis import service_key
 from .node_words import alert_text, alerts_unreadable, not_available
-from .spec import Alert, CheckSpec, MetricSpec, Option
+from .spec import Alert, CheckSpec, MetricSpec, Option, threshold_options
 
 DEFAULT_SERVICES = ("stargate", "curator", "cassandra", "chronos")
 SOURCES = ("auto", "genesis", "api")
@@ -638,18 +638,8 @@ SPEC = CheckSpec(
                "(default auto)", default="auto", choices=SOURCES, metavar="SOURCE"),
         Option(("--require-direct-evidence",), "a service with no source speaking for it is "
                "UNKNOWN instead of OK by inference (no service alert, CVM up)", type="flag"),
-        Option(("--warning-cpu",), "warning range for the CVM's CPU %% (default "
-               "%(default)s)", default="80", type="range", metavar="RANGE",
-               macro="WARNINGCPU"),
-        Option(("--critical-cpu",), "critical range for the CVM's CPU %% (default "
-               "%(default)s)", default="90", type="range", metavar="RANGE",
-               macro="CRITICALCPU"),
-        Option(("--warning-memory",), "warning range for the CVM's memory %% (default "
-               "%(default)s)", default="80", type="range", metavar="RANGE",
-               macro="WARNINGMEMORY"),
-        Option(("--critical-memory",), "critical range for the CVM's memory %% (default "
-               "%(default)s)", default="90", type="range", metavar="RANGE",
-               macro="CRITICALMEMORY"),
+    ) + threshold_options("cpu", "the CVM's CPU", " in percent", "80", "90")
+    + threshold_options("memory", "the CVM's memory", " in percent", "80", "90") + (
     ),
     metrics=(
         MetricSpec("cvm.services.down.count", "", "selected services judged down (CRITICAL) "

@@ -11,7 +11,7 @@ from ..plugin.sanitize import clean
 from ..plugin.state import State, severity
 from ..plugin.words import plural
 from .node_words import alert_state, alert_text, alert_title, alerts_unreadable, not_available
-from .spec import Alert, CheckSpec, MetricSpec, Option
+from .spec import Alert, CheckSpec, MetricSpec, Option, threshold_options
 
 # Alert families about drives, as NUTANIX-MIB names its traps (ntxTrap<Title>); see
 # reference/nutanix-mib-traps.tsv. Families are matched on the alert's title, so patterns (over
@@ -396,11 +396,8 @@ SPEC = CheckSpec(
     options=FILTER_OPTIONS + (
         Option(("--filter-disk",), "only the drive with this serial number (exact, "
                "case-insensitive)", metavar="SERIAL", macro="FILTERDISK"),
-        Option(("--warning-usage",), "warning range for each drive's usage in percent "
-               "(default: none, usage is perfdata only)", type="range", metavar="RANGE",
-               macro="WARNINGUSAGE"),
-        Option(("--critical-usage",), "critical range for each drive's usage in percent "
-               "(default: none)", type="range", metavar="RANGE", macro="CRITICALUSAGE"),
+    ) + threshold_options("usage", "each drive's usage", " in percent (usage is perfdata "
+                          "only without them)") + (
     ),
     metrics=(
         MetricSpec("disks.total.count", "", "drives of the node (all of them, with "

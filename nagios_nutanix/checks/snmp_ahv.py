@@ -8,8 +8,8 @@ from ..plugin.ranges import Range, Thresholds
 from ..plugin.result import Item, Result
 from ..plugin.sanitize import clean
 from ..plugin.state import State
-from .snmp_common import SNMP_UNKNOWN_ALERT, size, threshold_options, thresholds
-from .spec import Alert, CheckSpec, MetricSpec, Option
+from .snmp_common import SNMP_UNKNOWN_ALERT, size, thresholds
+from .spec import Alert, CheckSpec, MetricSpec, Option, threshold_options
 
 # The host agent's process name is INFERRED (the only public trace is a CVM log line naming
 # ahv_host_agent.py); --processes replaces the list.

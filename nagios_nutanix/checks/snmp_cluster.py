@@ -13,10 +13,9 @@ from .snmp_common import (
     latency_words,
     open_cvm_agent,
     size,
-    threshold_options,
     thresholds,
 )
-from .spec import Alert, CheckSpec, MetricSpec
+from .spec import Alert, CheckSpec, MetricSpec, threshold_options
 
 ClusterScalars = namedtuple("ClusterScalars", "name version status total_bytes used_bytes iops "
                                               "latency bandwidth_kBps agent")

@@ -41,19 +41,6 @@ def folded(items, ok_text):
     return items
 
 
-def threshold_options(key, what, unit, warning=None, critical=None, macro=None):
-    """--warning-KEY / --critical-KEY range options for one more metric of a check."""
-    macro = macro or key.upper().replace("-", "_")
-    return (
-        Option(("--warning-%s" % key,), "warning range for %s%s (default %s)"
-               % (what, unit, warning or "none"), default=warning, type="range",
-               metavar="RANGE", macro="WARNING_" + macro),
-        Option(("--critical-%s" % key,), "critical range for %s%s (default %s)"
-               % (what, unit, critical or "none"), default=critical, type="range",
-               metavar="RANGE", macro="CRITICAL_" + macro),
-    )
-
-
 def thresholds(options, key):
     key = key.replace("-", "_")
     return Thresholds(getattr(options, "warning_" + key, None),

@@ -21,10 +21,9 @@ from .snmp_common import (
     latency_words,
     open_cvm_agent,
     select_cvms,
-    threshold_options,
     thresholds,
 )
-from .spec import Alert, CheckSpec, MetricSpec
+from .spec import Alert, CheckSpec, MetricSpec, threshold_options
 
 Disk = namedtuple("Disk", "id serial cvm_id total free latency_us iops state")
 Model = namedtuple("Model", "cluster groups filtered unplaced agent")

@@ -17,10 +17,9 @@ from .snmp_common import (
     folded,
     latency_words,
     open_cvm_agent,
-    threshold_options,
     thresholds,
 )
-from .spec import Alert, CheckSpec, MetricSpec
+from .spec import Alert, CheckSpec, MetricSpec, threshold_options
 
 Hypervisor = namedtuple("Hypervisor", "name id vm_count cpu_count cpu_percent memory_bytes "
                                       "memory_percent read_iops write_iops latency_us rx_drops "

@@ -4,11 +4,10 @@ from .snmp_common import (
     collect_usage,
     evaluate_usage,
     filter_options,
-    threshold_options,
     usage_alerts,
     usage_metrics,
 )
-from .spec import CheckSpec
+from .spec import CheckSpec, threshold_options
 
 
 def collect(context):

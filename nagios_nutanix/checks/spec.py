@@ -38,3 +38,17 @@ CheckSpec = namedtuple(
     "name title description scope sources options metrics alerts collect evaluate "
     "main_metric default_warning default_critical notes protocol",
     defaults=(None, None, None, (), "prism"))
+
+
+def threshold_options(key, what, unit="", warning=None, critical=None):
+    """The --warning-KEY / --critical-KEY range pair of one more metric of a check, with the
+    macros generated configuration sets (WARNINGKEY / CRITICALKEY, Centreon's style)."""
+    macro = key.upper().replace("-", "")
+    return (
+        Option(("--warning-%s" % key,), "warning range for %s%s (default %s)"
+               % (what, unit, warning or "none"), default=warning, type="range",
+               metavar="RANGE", macro="WARNING" + macro),
+        Option(("--critical-%s" % key,), "critical range for %s%s (default %s)"
+               % (what, unit, critical or "none"), default=critical, type="range",
+               metavar="RANGE", macro="CRITICAL" + macro),
+    )
