@@ -55,9 +55,14 @@ def plugins():
     return sorted(f for f in os.listdir(folder) if f.startswith("check_nutanix"))
 
 
+# Uncompressed where generated configuration links to them (notes_url / action_url).
+REFERENCE_DOCS = ("docs/runbook.md", "docs/checks.md")
+
+
 def data_files():
-    """(source, destination relative to the share dir): templates and example files."""
-    found = []
+    """(source, destination relative to the share dir): templates, example files, and the
+    runbook and check reference the generated configuration links to."""
+    found = [(os.path.join(ROOT, doc), os.path.basename(doc)) for doc in REFERENCE_DOCS]
     templates = os.path.join(ROOT, "templates")
     for base, _dirs, files in os.walk(templates):
         for name in files:
@@ -212,15 +217,16 @@ def build_deb(out, ver):
         return target
 
 
-def build_python(out):
-    """sdist and wheel with the standard PEP 517 front end."""
-    run([sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", out, ROOT])
+def build_python(out, kinds=("sdist", "wheel")):
+    """sdist and/or wheel with the standard PEP 517 front end."""
+    run([sys.executable, "-m", "build"] + ["--" + kind for kind in kinds]
+        + ["--outdir", out, ROOT])
 
 
-def build_rpm(out, ver):
+def build_rpm(out, ver, defines=()):
     sdist = os.path.join(out, "nagios_nutanix-%s.tar.gz" % ver)
     if not os.path.exists(sdist):
-        build_python(out)
+        build_python(out, ("sdist",))
     with tempfile.TemporaryDirectory(prefix="nagios-nutanix-rpm-") as top:
         sources = os.path.join(top, "SOURCES")
         os.makedirs(sources)
@@ -228,8 +234,9 @@ def build_rpm(out, ver):
         run(["rpmbuild", "-bb", "--define", "_topdir %s" % top,
              "--define", "pkg_version %s" % ver,
              "--define", "_rpmdir %s" % out, "--define", "_build_name_fmt %%{NAME}-%%{VERSION}-"
-             "%%{RELEASE}.%%{ARCH}.rpm",
-             os.path.join(HERE, "rpm", "nagios-nutanix.spec")])
+             "%%{RELEASE}.%%{ARCH}.rpm"]
+            + [arg for define in defines for arg in ("--define", define)]
+            + [os.path.join(HERE, "rpm", "nagios-nutanix.spec")])
     return os.path.join(out, "%s-%s-1.noarch.rpm" % (NAME, ver))
 
 
@@ -239,6 +246,8 @@ def main(argv=None):
                         help="output directory (default: dist/)")
     parser.add_argument("--only", default="sdist,wheel,deb,rpm",
                         help="comma-separated subset of sdist,wheel,deb,rpm")
+    parser.add_argument("--rpm-define", action="append", default=[], metavar="'NAME VALUE'",
+                        help="rpmbuild macro, e.g. the EL 8 ones in packaging/rpm (repeatable)")
     parser.add_argument("--stage", metavar="ROOT",
                         help="only lay the installed files out under ROOT (the RPM spec's "
                              "%%install), with the paths below")
@@ -253,12 +262,13 @@ def main(argv=None):
     out = os.path.abspath(args.out)
     os.makedirs(out, exist_ok=True)
     ver = version()
-    if wanted & {"sdist", "wheel"}:
-        build_python(out)
+    kinds = [kind for kind in ("sdist", "wheel") if kind in wanted]
+    if kinds:
+        build_python(out, kinds)
     if "deb" in wanted:
         build_deb(out, ver)
     if "rpm" in wanted:
-        build_rpm(out, ver)
+        build_rpm(out, ver, args.rpm_define)
     for name in sorted(os.listdir(out)):
         print(os.path.join(out, name))
     return 0

@@ -62,7 +62,10 @@ def test_deb_layout(dist):
                  "/usr/lib/python3/dist-packages/nagios_nutanix/emulator/tls/emulator-cert.pem",
                  "/usr/bin/check_nutanix", "/usr/share/doc/nagios-nutanix/copyright",
                  "/usr/share/doc/nagios-nutanix/changelog.Debian.gz",
-                 "/usr/share/nagios-nutanix/templates/"):
+                 "/usr/share/nagios-nutanix/templates/",
+                 # uncompressed: generated configuration links to it (notes_url)
+                 "/usr/share/nagios-nutanix/runbook.md",
+                 "/usr/share/nagios-nutanix/examples/version-policy.example.yaml"):
         assert path in paths, path
     assert not [p for p in paths if "__pycache__" in p or p.endswith(".pyc")]
     for line in listing.splitlines():
@@ -132,6 +135,7 @@ def test_rpm_layout_and_requirements(dist, tmp_path):
     for dependency in ("python3 >= 3.9", "python3-requests", "python3-pyyaml",
                        "python3-jinja2"):
         assert dependency in requires
+    assert "/usr/share/nagios-nutanix/runbook.md" in files
     assert sh("rpm", "-qp", "--queryformat", "%{VERSION} %{ARCH}", str(dist / RPM)) == (
         "%s noarch" % VERSION)
     # Unpacked: plugins run the EL system Python, Centreon's links point at them.
@@ -143,6 +147,23 @@ def test_rpm_layout_and_requirements(dist, tmp_path):
     assert os.access(plugin, os.X_OK)
     link = tmp_path / "usr/lib/centreon/plugins/check_nutanix_cluster"
     assert os.readlink(link) == "../../../lib64/nagios/plugins/check_nutanix_cluster"
+
+
+def test_rpm_for_el8_uses_the_python39_module(tmp_path):
+    """EL 8's python3 is 3.6: the documented defines build for its python39 packages."""
+    need("rpm", "rpmbuild")
+    sh(sys.executable, os.path.join(ROOT, "packaging", "build.py"), "--out", str(tmp_path),
+       "--only", "rpm", "--rpm-define", "__python3 /usr/bin/python3.9",
+       "--rpm-define", "python3_pkgversion 39")
+    requires = sh("rpm", "-qp", "--requires", str(tmp_path / RPM))
+    for dependency in ("python39 >= 3.9", "python39-requests", "python39-pyyaml",
+                       "python39-jinja2"):
+        assert dependency in requires
+    with open(tmp_path / RPM, "rb") as package:
+        cpio = subprocess.run(["rpm2cpio"], stdin=package, stdout=subprocess.PIPE, check=True)
+    subprocess.run(["cpio", "-idm", "--quiet"], input=cpio.stdout, cwd=tmp_path, check=True)
+    plugin = tmp_path / "usr/lib64/nagios/plugins/check_nutanix_cluster"
+    assert plugin.read_text().startswith("#!/usr/bin/python3.9\n")
 
 
 # --- wheel --------------------------------------------------------------------------------------
