@@ -26,5 +26,6 @@ class Budget:
 
     def exceeded(self, phase=None):
         return BudgetExceeded(
-            "timed out after %gs (-t) while %s; raise -t or check that Prism answers promptly"
+            "timed out after %gs (-t) while %s; raise -t or check that the target (Prism or the "
+            "SNMP agent) answers promptly"
             % (self.seconds, phase or self.phase))

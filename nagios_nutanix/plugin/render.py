@@ -1,6 +1,7 @@
 """Renderers: the Nagios plugin text and a JSON document. They know nothing about Nutanix."""
 
 import json
+import re
 
 from .result import Item, Result
 from .sanitize import clean
@@ -64,12 +65,21 @@ def _cap(line, perf, lines):
     return "\n".join(out)
 
 
+def _secret_pattern(secret):
+    """Where a secret is masked. A long or non-alphanumeric one (a password) wherever it
+    appears; a short plain word (an SNMP community such as "public") only as a whole word, so
+    that masking it does not garble the words of the output that contain it."""
+    if len(secret) >= 8 or not secret.isalnum():
+        return re.compile(re.escape(secret))
+    return re.compile(r"(?<![\w-])%s(?![\w-])" % re.escape(secret))
+
+
 def _redact(text, secrets):
     if text is None:
         return text
     for secret in secrets:
         if secret and len(secret) >= 3:
-            text = text.replace(secret, "********")
+            text = _secret_pattern(secret).sub("********", text)
     return text
 
 

@@ -231,6 +231,22 @@ def test_secrets_are_redacted_everywhere_in_the_text():
     ]
 
 
+def test_a_short_plain_word_secret_is_masked_as_a_whole_word_only():
+    # An SNMP community such as "public" or "node": masked where it stands alone, not inside
+    # the words of the output that contain it.
+    result = Result("c", [Item(CRITICAL, "agent refused community node on node-03 (nodes)")])
+    assert nagios(result, secrets=["node"]) == (
+        "CRITICAL - c: agent refused community ******** on node-03 (nodes)")
+    assert nagios(Result("c", [Item(OK, "publication public")]), secrets=["public"]) == (
+        "OK - c: publication ********")
+
+
+def test_a_password_is_masked_even_inside_a_word():
+    result = Result("c", [Item(OK, "url https://admin:Nutanix/4u@host and xNutanix/4ux")])
+    assert nagios(result, secrets=["Nutanix/4u"]) == (
+        "OK - c: url https://admin:********@host and x********x")
+
+
 def test_very_short_secrets_are_not_redacted():
     # Redacting a 1-2 character password would mangle ordinary words and numbers.
     assert nagios(Result("c", [Item(OK, "a1 fine")]), secrets=["a1"]) == "OK - c: a1 fine"
