@@ -16,15 +16,16 @@ def latency_words(microseconds):
     return "%d us" % microseconds
 
 
-def filter_options(by):
+def filter_options(by, macro="FILTERNAME"):
     """--filter-name / --filter-name-regex (the nodes.py matcher) with SNMP's own words: an
-    agent's tables only know some of a node's names."""
+    agent's tables only know some of a node's names. `macro`: FILTERNAME is the node a node
+    host stands for; a filter of other objects (containers, pools) names its own macro."""
     return (
         Option(("--filter-name",), "the one to check, by %s; exact, case-insensitive "
-               "(default: all)" % by, metavar="NAME", macro="FILTERNAME"),
+               "(default: all)" % by, metavar="NAME", macro=macro),
         Option(("--filter-name-regex",), "the ones whose %s matches this regular expression "
                "as a whole, case-insensitive" % by, metavar="PATTERN",
-               macro="FILTERNAME_REGEX"),
+               macro=macro + "_REGEX"),
     )
 
 

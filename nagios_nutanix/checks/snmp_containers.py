@@ -29,7 +29,7 @@ SPEC = CheckSpec(
         "bytes, IOPS and average latency. --filter-name picks one container."),
     scope="cluster",
     sources=("NUTANIX-MIB",),
-    options=filter_options("container name or id")
+    options=filter_options("container name or id", "FILTERCONTAINER")
     + threshold_options("latency", "a container's average IO latency", " in microseconds"),
     metrics=usage_metrics("container", "container"),
     alerts=usage_alerts("container", "containers"),

@@ -29,7 +29,7 @@ SPEC = CheckSpec(
         "and average latency. --filter-name picks one pool."),
     scope="cluster",
     sources=("NUTANIX-MIB",),
-    options=filter_options("storage pool name or id")
+    options=filter_options("storage pool name or id", "FILTERPOOL")
     + threshold_options("latency", "a pool's average IO latency", " in microseconds"),
     metrics=usage_metrics("pool", "storagepool"),
     alerts=usage_alerts("storage pool", "storage pools"),
