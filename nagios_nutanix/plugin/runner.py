@@ -15,6 +15,10 @@ from .render import RENDERERS
 from .result import error_result
 from .state import State
 
+# Options holding secrets: masked in every output (and passed by environment where generated
+# configuration can, see config/catalog.py).
+SECRET_OPTIONS = ("password", "community", "auth_password", "priv_password")
+
 USAGE = """usage: check_nutanix CHECK [options]   (check_nutanix CHECK --help for its options)
        check_nutanix --list"""
 
@@ -80,11 +84,14 @@ def run(argv, check=None, stdout=None, stderr=None):
                               "traceback and report it)" % (check, type(exc).__name__, exc))
         _traceback(verbosity, stderr)
     output = getattr(options, "output", "nagios") or "nagios"
-    # Prism password and SNMP community/pass phrases (SNMP checks have those options).
-    secrets = [getattr(options, name, None) for name in
-               ("password", "community", "auth_password", "priv_password")]
+    secrets = secrets_of(options)
     try:
-        text = RENDERERS[output](result, verbosity, secrets)
+        if output == "logicmonitor":  # names the instance of a run that failed early
+            from .logicmonitor import fallback_scope, render
+
+            text = render(result, verbosity, secrets, fallback_scope(options))
+        else:
+            text = RENDERERS[output](result, verbosity, secrets)
     except Exception as exc:  # a rendering bug still ends as one UNKNOWN line
         _traceback(verbosity, stderr)
         result = error_result("internal error rendering the output of check %s: %s (rerun "
@@ -96,6 +103,11 @@ def run(argv, check=None, stdout=None, stderr=None):
     if output == "logicmonitor":
         return 0  # a collector parses the output of a script only when it exits 0
     return int(result.state)
+
+
+def secrets_of(options):
+    """The secret values of a run: the Prism password, SNMP community and pass phrases."""
+    return [getattr(options, name, None) for name in SECRET_OPTIONS]
 
 
 def _traceback(verbosity, stderr):

@@ -87,12 +87,28 @@ def test_cluster_wide_trouble_of_a_node_check_reaches_every_node():
     assert "node-01.severity=2" in render(result).splitlines()
 
 
-def test_global_failure_is_status_3_of_the_scope_and_secrets_are_masked():
+def test_a_failure_before_the_scope_is_known_is_status_3_of_the_instance_it_was_asked_for():
     result = error_result("Prism refused user 'admin' with password hunter2")
+    assert render(result, secrets=["hunter2"], fallback="PROD-A").splitlines() == [
+        "# UNKNOWN - Prism refused user 'admin' with password ********",
+        "PROD-A.status=3", "PROD-A.severity=2"]
+    # Without --cluster or -H (a bad command line) there is no instance to name.
     assert render(result, secrets=["hunter2"]) == (
         "# UNKNOWN - Prism refused user 'admin' with password ********")
     scoped = Result("PROD-A", summary="timed out", state=State.UNKNOWN)
-    assert render(scoped).splitlines()[1:] == ["PROD-A.status=3", "PROD-A.severity=2"]
+    assert render(scoped, fallback="10.0.0.1").splitlines()[1:] == [
+        "PROD-A.status=3", "PROD-A.severity=2"]
+
+
+def test_secrets_are_masked_before_instance_names_are_made_safe():
+    result = Result("PROD-A", [Item(State.OK, "fine")], [
+        Metric("x.count", 1, instance="vm pass word:1")])
+    text = render(result, secrets=["pass word"])
+    assert "pass" not in text and "word" not in text
+    assert "vm_********_1.x_count=1" in text.splitlines()
+    assert discovery_line("pass word", "pass word", "d", [("k", "a pass word")],
+                          secrets=["pass word"]) == (
+        "********##********##d####auto.nutanix.k=a ********")
 
 
 def test_discovery_line_format():
@@ -136,13 +152,18 @@ def test_discovery_failure_prints_nothing_and_exits_1():
     assert err.getvalue().startswith("discovery failed: connection refused by 127.0.0.1:1")
 
 
-def test_logicmonitor_output_exits_0_even_when_the_check_fails():
+@pytest.mark.parametrize("extra,instance", [(["--cluster", "PROD A"], "PROD_A"),
+                                            ([], "127.0.0.1")])
+def test_logicmonitor_output_exits_0_and_names_its_instance_when_the_cluster_is_down(
+        extra, instance):
     out = io.StringIO()
     code = run(["-H", "127.0.0.1", "-P", "1", "-u", "u", "-p", "pw", "--output",
-                "logicmonitor", "--cache-ttl", "0", "-t", "5"], check="cluster", stdout=out,
-               stderr=io.StringIO())
+                "logicmonitor", "--cache-ttl", "0", "-t", "5"] + extra, check="cluster",
+               stdout=out, stderr=io.StringIO())
     assert code == 0
-    assert out.getvalue().startswith("# UNKNOWN - connection refused by 127.0.0.1:1")
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("# UNKNOWN - connection refused by 127.0.0.1:1")
+    assert lines[1:] == ["%s.status=3" % instance, "%s.severity=2" % instance]
 
 
 # -- empty macros -------------------------------------------------------------------------------
