@@ -6,18 +6,30 @@ Macros are named once, here, and used by every output format:
 - host macros: how to reach Prism or the SNMP agent (`NTNX_*`), and the options of a check that
   describe the host rather than the service (FILTERNAME, the node a node host stands for);
 - service macros: `WARNING`/`CRITICAL` for a check's -w/-c, the other options a declaration
-  gives a macro (e.g. `WARNINGCPU`), and `EXTRAOPTIONS` for anything else.
+  gives a macro (e.g. `WARNINGCPU`, `FILTERCONTAINER`), and `EXTRAOPTIONS` for anything else.
+
+Which thresholds judge a metric is read from the metric's declared description, where every
+check names them ("-w/-c apply", "--warning-cpu/--critical-cpu apply", "--container-warning/
+--container-critical (default -w/-c) apply"); a threshold pair no metric names is left out of
+the outputs that need the link (LogicMonitor's datapoint thresholds, see `levels`).
 """
 
 import re
 
 from ..checks import all_specs
 from ..nodes import FILTER_OPTIONS
+from ..plugin.credentials import ENVIRONMENT, SNMP_ENVIRONMENT
 from ..plugin.options import build_parser
 from ..plugin.perfdata import format_number
+from ..plugin.runner import SECRET_OPTIONS
 
-# Options whose value belongs to the host: the node a node host stands for.
+# Options whose value belongs to the host: the node a node host stands for. A filter of other
+# objects (a container, a pool, a disk) has a macro of its own, a service macro.
 HOST_OPTION_MACROS = tuple(option.macro for option in FILTER_OPTIONS)
+# Secret options and the environment variable the checks also read each from: configuration
+# that can set a check's environment (Icinga 2) passes secrets there, out of `ps`.
+SECRET_ENVIRONMENT = {dest: variable for dest, variable in
+                      dict(ENVIRONMENT, **SNMP_ENVIRONMENT).items() if dest in SECRET_OPTIONS}
 # Command-line options that are the plugin's business, not configuration.
 NOT_CONFIGURED = ("help", "version", "verbose", "output", "discover")
 
@@ -60,8 +72,8 @@ CONNECTION = {
         Macro("NTNX_AUTH_FILE", "--auth-file", "file of 'username = ...' and 'password = ...' "
               "lines, mode 0600, readable by the monitoring user"),
         Macro("NTNX_USERNAME", "--username", "Prism user, when there is no auth file"),
-        Macro("NTNX_PASSWORD", "--password", "Prism password, when there is no auth file",
-              password=True),
+        Macro("NTNX_PASSWORD", "--password", "Prism password, when there is no auth file "
+              "(on the command line: visible in ps on the poller)", password=True),
         Macro("NTNX_CLUSTER", "--cluster", "the cluster's name when the address is Prism "
               "Central"),
         Macro("NTNX_CA_FILE", "--ca-file", "CA bundle that signed the Prism certificate"),
@@ -77,7 +89,7 @@ CONNECTION = {
               "'snmp_user = ...', 'auth_password = ...', 'priv_password = ...' (v3) lines, "
               "mode 0600"),
         Macro("NTNX_SNMP_COMMUNITY", "--community", "SNMP v2c community, when there is no auth "
-              "file", password=True),
+              "file (on the command line: visible in ps on the poller)", password=True),
         Macro("NTNX_SNMP_USER", "--snmp-user", "SNMP v3 user, when there is no auth file"),
         Macro("NTNX_SNMP_EXTRAOPTIONS", None, "more SNMP options for every check of the host, "
               "e.g. --security-level authPriv --auth-protocol SHA-256", raw=True),
@@ -109,50 +121,52 @@ def anchor(heading):
     return text.replace(" ", "-")
 
 
+def title_words(text):
+    """`snmp-cluster` -> `Snmp-Cluster`, `prism-element` -> `Prism-Element` (names of
+    generated objects)."""
+    return "-".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", text) if part)
+
+
 def service_name(check_name):
     """`cvm` -> `Nutanix-Cvm`, `snmp-cluster` -> `Nutanix-Snmp-Cluster`."""
-    return "Nutanix-" + "-".join(part.capitalize() for part in re.split(r"[-_]", check_name))
+    return "Nutanix-" + title_words(check_name)
 
 
-def title_words(check_name):
-    """`snmp-cluster` -> `Snmp-Cluster` (Centreon template names)."""
-    return "-".join(part.capitalize() for part in re.split(r"[-_]", check_name))
+def expand_help(text, values):
+    """A help text as --help shows it: argparse's %(name)s expanded, white space folded."""
+    text = text or ""
+    if "%(" in text:
+        try:
+            text = text % values
+        except (KeyError, TypeError, ValueError):
+            pass
+    return " ".join(text.replace("%%", "%").split())
 
 
 def option_help(option):
-    """An Option's help as --help shows it (argparse's %(default)s expanded)."""
-    text = option.help or ""
-    if "%(" in text:
-        try:
-            text = text % {"default": option.default, "metavar": option.metavar,
-                           "choices": option.choices}
-        except (KeyError, TypeError, ValueError):
-            pass
-    return " ".join(text.replace("%%", "%").split())
-
-
-def _help(action):
-    text = action.help or ""
-    if "%(" in text:
-        try:
-            text = text % dict(vars(action), prog="")
-        except (KeyError, TypeError, ValueError):
-            pass
-    return " ".join(text.replace("%%", "%").split())
+    """An Option's help as --help shows it."""
+    return expand_help(option.help, {"default": option.default, "metavar": option.metavar,
+                                     "choices": option.choices})
 
 
 class Argument:
     """One option of a check's command line (for Icinga 2 CheckCommand arguments)."""
 
-    __slots__ = ("flag", "dest", "description", "is_flag", "repeat", "required")
+    __slots__ = ("flag", "flags", "dest", "description", "is_flag", "repeat", "required")
 
-    def __init__(self, flag, dest, description, is_flag, repeat, required):
-        self.flag = flag
+    def __init__(self, flags, dest, description, is_flag, repeat, required):
+        self.flag = max(flags, key=len)
+        self.flags = tuple(flags)
         self.dest = dest
         self.description = description
         self.is_flag = is_flag
         self.repeat = repeat
         self.required = required
+
+    @property
+    def secret(self):
+        """The environment variable that carries this secret option instead, or None."""
+        return SECRET_ENVIRONMENT.get(self.dest)
 
     @property
     def variable(self):
@@ -173,7 +187,7 @@ class Check:
         self.service = service_name(spec.name)
         self.words = title_words(spec.name)
         self.anchor = anchor(spec.name)  # the runbook's section is headed by the check name
-        self.family = "Snmp" if self.protocol == "snmp" else "Api"
+        self.family = "Snmp" if self.protocol == "snmp" else "Prism"
         self.host_macros = list(CONNECTION[self.protocol])
         if self.protocol == "snmp" and not any(s in CLUSTER_AGENT_MIBS for s in self.sources):
             self.host_macros[0] = HOST_ADDRESS  # e.g. HOST-RESOURCES-MIB of the AHV host
@@ -211,15 +225,28 @@ class Check:
         for action in build_parser(self.spec, self.command)._actions:
             if not action.option_strings or action.dest in NOT_CONFIGURED:
                 continue
-            flag = max(action.option_strings, key=len)
             out.append(Argument(
-                flag, action.dest, _help(action), is_flag=action.nargs == 0,
-                repeat=type(action).__name__ == "_AppendAction",
+                action.option_strings, action.dest,
+                expand_help(action.help, dict(vars(action), prog="")),
+                is_flag=action.nargs == 0, repeat=type(action).__name__ == "_AppendAction",
                 required=action.dest == "hostname"))
         return out
 
     def metrics(self):
         return list(self.spec.metrics)
+
+    def levels(self):
+        """{metric name: Levels} for every metric whose description names the thresholds that
+        judge it, with their default values (metrics with no default threshold left out)."""
+        return levels(self.spec)
+
+    def unlinked_thresholds(self):
+        """The --warning-X/--critical-X options no metric's description names."""
+        named = set()
+        for metric in self.spec.metrics:
+            named.update(_JUDGED_BY.findall(metric.description or ""))
+        return [max(o.flags, key=len) for o in self.spec.options if o.type == "range"
+                and not named.intersection(o.flags)]
 
     def runbook(self):
         return list(self.spec.alerts)
@@ -241,3 +268,59 @@ def host_macros(selected, protocol=None):
                 seen.add(macro.name)
                 out.append(macro)
     return out
+
+
+# -- the thresholds of a metric ------------------------------------------------------------------
+# A flag a metric's description names: -w, -c, --warning-cpu, --container-critical, ...
+_JUDGED_BY = re.compile(r"(?<![\w-])(-[wc]|--[a-z0-9]+(?:-[a-z0-9]+)*)(?![\w-])")
+# A usage percentage below -w from which an OK line already speaks of capacity planning: the
+# first of three graduated levels (planning, -w, -c) where a check declares one.
+PLANNING_OPTION = "planning"
+
+
+class Levels:
+    """The default thresholds that judge one metric: a warning and a critical range (text, as
+    the options take them, or None) and, where the check has graduated thresholds, the
+    planning level below the warning one."""
+
+    __slots__ = ("warning", "critical", "planning")
+
+    def __init__(self, warning, critical, planning=None):
+        self.warning = warning
+        self.critical = critical
+        self.planning = planning
+
+    def __eq__(self, other):
+        return isinstance(other, Levels) and (self.warning, self.critical, self.planning) == (
+            other.warning, other.critical, other.planning)
+
+    def __repr__(self):
+        return "Levels(%r, %r, %r)" % (self.warning, self.critical, self.planning)
+
+
+def levels(spec):
+    """{metric name: Levels} of a check (see Check.levels)."""
+    by_flag = {"-w": spec.default_warning, "-c": spec.default_critical}
+    planning = None
+    for option in spec.options:
+        if option.type == "range":
+            by_flag.update((flag, option.default) for flag in option.flags)
+        if option.dest == PLANNING_OPTION and option.default is not None:
+            planning = option.default
+    out = {}
+    for metric in spec.metrics:
+        named = _JUDGED_BY.findall(metric.description or "")
+        if metric.name == spec.main_metric and spec.main_metric:
+            named = ["-w", "-c"] + named
+        # The first named option with a default wins: "--container-warning (default -w)".
+        warning = next((by_flag[f] for f in named if f in by_flag and by_flag[f] is not None
+                        and ("warning" in f or f == "-w")), None)
+        critical = next((by_flag[f] for f in named if f in by_flag and by_flag[f] is not None
+                         and ("critical" in f or f == "-c")), None)
+        if warning is None and critical is None:
+            continue
+        graduated = planning if "-w" in named and metric.unit == "%" else None
+        out[metric.name] = Levels(warning and str(warning), critical and str(critical),
+                                  graduated)
+    return out
+

@@ -1,10 +1,15 @@
 """A validator of Centreon CLAPI import files (`centreon -u USER -p PASS -i FILE`).
 
 One command per line, `OBJECT;ACTION;param1;param2;...`; empty lines and lines starting with
-`#` are ignored (Centreon's CLAPI documentation, "Import/Export"). The parameter counts below
-are those of that documentation for the objects and actions the generator writes; an object
-referenced before it is defined, a macro flag that is not 0/1, or a field that would break the
-line (a `;` inside a value, a line break) is an error.
+`#` are ignored (Centreon's CLAPI documentation, "Import/Export"). An object referenced before
+it is defined, a macro flag that is not 0/1, or a field that would break the line (a `;` inside
+a value, a line break) is an error.
+
+Where the parameter counts come from: Centreon's CLAPI documentation gives CMD ADD, HOST ADD
+(HTPL "refers to HOST"), HOST/HTPL SETMACRO, HOST/HTPL ADDTEMPLATE, STPL ADD, STPL SETMACRO,
+STPL ADDHOSTTEMPLATE and HOST APPLYTPL. The others below (marked UNVERIFIED) are not in the
+reference this project works from: their counts follow the same pattern (`name;param;value`)
+and have not been checked against a live Centreon. Nothing here has been imported into one.
 """
 
 import re
@@ -13,20 +18,20 @@ import re
 PARAMETERS = {
     ("CMD", "ADD"): (3,),            # name;type;line
     ("HTPL", "ADD"): (6,),           # name;alias;address;templates;instance;hostgroups
-    ("HTPL", "SETPARAM"): (3,),
+    ("HTPL", "SETPARAM"): (3,),      # UNVERIFIED
     ("HTPL", "SETMACRO"): (4, 5),    # template;macro;value;is_password[;description]
     ("HTPL", "ADDTEMPLATE"): (2,),
     ("STPL", "ADD"): (3,),           # description;alias;parent template
-    ("STPL", "SETPARAM"): (3,),
+    ("STPL", "SETPARAM"): (3,),      # UNVERIFIED: name;parameter;value
     ("STPL", "SETMACRO"): (3, 4, 5),  # template;macro;value[;description[;is_password]]
     ("STPL", "ADDHOSTTEMPLATE"): (2,),
-    ("HG", "ADD"): (2,),             # name;alias
+    ("HG", "ADD"): (2,),             # name;alias (UNVERIFIED)
     ("HOST", "ADD"): (6,),           # name;alias;address;templates;instance;hostgroups
-    ("HOST", "SETPARAM"): (3,),
+    ("HOST", "SETPARAM"): (3,),      # UNVERIFIED
     ("HOST", "SETMACRO"): (4, 5),    # host;macro;value;is_password[;description]
-    ("HOST", "ADDPARENT"): (2,),
+    ("HOST", "ADDPARENT"): (2,),     # host;parent (UNVERIFIED)
     ("HOST", "APPLYTPL"): (1,),
-    ("SERVICE", "DEL"): (2,),        # host;service description
+    ("SERVICE", "DEL"): (2,),        # host;service description (UNVERIFIED)
 }
 COMMAND_TYPES = ("check", "notif", "misc", "discovery")
 _MACRO = re.compile(r"^[A-Z0-9_]+$")

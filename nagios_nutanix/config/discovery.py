@@ -2,6 +2,12 @@
 
 One cluster that cannot be asked (unreachable, refused, unknown on Prism Central) is reported
 and left out; the others still generate. Progress goes to stderr only when it is a terminal.
+
+Credentials: the auth file (--discovery-auth-file, else the cluster's own when this user can
+read it) gives the user and the password together; the inventory's username is used only when
+the file names none. Discovery is asked for by a person: it always asks Prism, even when the
+checks' shared state remembers a recent failure for the same account (which makes the checks
+wait before asking again, see prism/session.py); a success clears that memory.
 """
 
 import argparse
@@ -26,14 +32,18 @@ class Failure:
 
 def _options(cluster, auth_file, timeout, state_dir, environ):
     creds = cluster.credentials
+    if not auth_file and creds["auth_file"] and os.access(creds["auth_file"], os.R_OK):
+        auth_file = creds["auth_file"]
+    from_file = credentials.read_auth_file(auth_file) if auth_file else {}
+    # A password from a file goes with that file's user: the inventory's username names the
+    # account of the engine's password (password_macro), not necessarily the file's.
+    username = from_file.get("username") or creds["username"] or None
+    password = None if from_file.get("password") else (creds["password"] or None)
     options = argparse.Namespace(
-        hostname=cluster.prism, port=cluster.port, username=creds["username"] or None,
-        password=creds["password"] or None, auth_file=auth_file or None,
-        cluster=cluster.cluster_option or None, ca_file=cluster.ca_file or None,
-        insecure=cluster.insecure, timeout=timeout, cache_ttl=DEFAULT_CACHE_TTL,
-        state_dir=state_dir, verbose=0)
-    if not options.auth_file and creds["auth_file"] and os.access(creds["auth_file"], os.R_OK):
-        options.auth_file = creds["auth_file"]
+        hostname=cluster.prism, port=cluster.port, username=username, password=password,
+        auth_file=auth_file or None, cluster=cluster.cluster_option or None,
+        ca_file=cluster.ca_file or None, insecure=cluster.insecure, timeout=timeout,
+        cache_ttl=DEFAULT_CACHE_TTL, state_dir=state_dir, verbose=0)
     credentials.resolve(options, environ)
     if not options.username or not options.password:
         how = ("its password is a macro (%s) only the monitoring engine knows; "
@@ -49,7 +59,11 @@ def discover_cluster(cluster, auth_file=None, timeout=30, state_dir=None, enviro
     from ..prism import inventory
 
     options = _options(cluster, auth_file, timeout, state_dir, environ)
-    found = inventory.collect(Context(options, Budget(timeout)))
+    context = Context(options, Budget(timeout))
+    sessions = context.prism().sessions
+    if sessions is not None:  # a person asked: a remembered failure must not answer for Prism
+        sessions.clear_failure()
+    found = inventory.collect(context)
     return [Node(name=n.name, host_ip=n.host_ip, cvm_ip=n.cvm_ip, cvm_name=n.cvm_name,
                  serial=n.serial, block_serial=n.block_serial, uuid=n.uuid)
             for n in found.nodes]

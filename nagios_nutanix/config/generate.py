@@ -12,9 +12,12 @@ templates, nothing discoverable).
 """
 
 import argparse
+import csv
+import io
 import json
 import os
 import re
+import shlex
 import sys
 
 from .. import __version__
@@ -62,16 +65,20 @@ def environment(directory):
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, autoescape=False)
     env.filters["icinga"] = icinga_string
     env.filters["json"] = lambda value: json.dumps(value, indent=2, sort_keys=False)
+    env.filters["csv"] = csv_row
     return env
+
+
+def csv_row(values):
+    """One CSV line (RFC 4180 quoting where a value needs it), without its line end."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(["" if v is None else v for v in values])
+    return out.getvalue()
 
 
 # -- shared view ---------------------------------------------------------------------------------
 def slug(text):
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
-
-
-def words(text):
-    return "-".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", text) if part)
 
 
 def notes_url(inventory, check):
@@ -137,8 +144,7 @@ def nagios_view(view):
     for host in view.hosts:
         uses = ["nutanix-%s-%s" % (host.role, f.lower()) for f in host.families]
         host.nagios_use = ",".join(uses or ["nutanix-%s" % host.role])
-        defaults = {m.name: m.default for m in catalog.host_macros(host.candidates)}
-        host.nagios_macros = [(m, v) for m, v in host.macros if v != defaults.get(m.name, "")]
+        host.nagios_macros = host.custom_macros()
         host.nagios_groups = ["HG-Cluster-%s" % host.cluster.host_name] + [
             nagios_group(host.role, s) for s in host.sources]
         if host.cluster.poller:
@@ -217,40 +223,111 @@ def _dest(flag):
     return flag.lstrip("-").replace("-", "_")
 
 
-def icinga2_view(view):
-    settings = view.inventory.settings["icinga2"]
-    snmp_dests = _snmp_common_dests()
+def icinga2_commands(view, snmp_dests):
+    """One CheckCommand per check: an argument per option, secrets by environment."""
     commands = []
     for check in view.checks:
-        arguments = []
+        arguments, env = [], []
         own_agent = any(m.builtin for m in check.host_macros)  # SNMP agent of the host
         for arg in check.arguments():
             variable = icinga_variable(check.protocol, arg.dest, snmp_dests)
             if own_agent and arg.dest == "hostname":
                 variable = "address"
-            arguments.append({"flag": arg.flag, "description": arg.description,
-                              "variable": variable,
-                              "is_flag": arg.is_flag, "repeat": arg.repeat,
-                              "required": arg.required})
-        commands.append({"check": check, "name": "nutanix_" + check.name.replace("-", "_"),
-                         "arguments": arguments})
-    for host in view.hosts:
-        variables = []
-        for macro, value in host.macros:
-            if macro.raw or not value:
+            if arg.secret:  # out of the command line (ps), into the check's environment
+                env.append({"name": arg.secret, "variable": variable})
                 continue
-            protocol = "snmp" if macro.name.startswith("NTNX_SNMP_") else "prism"
-            name = icinga_variable(protocol, _dest(macro.flag), snmp_dests)
-            variables.append((name, icinga_string(value)))
-        creds = host.cluster.credentials
-        if creds["password_macro"] and not creds["auth_file"]:
-            variables.append(("nutanix_password", creds["password_macro"]))  # a constant
-        if host.cluster.snmp and host.cluster.snmp.get("community_macro"):
-            variables.append(("nutanix_snmp_community", host.cluster.snmp["community_macro"]))
-        if host.cluster.insecure:
-            variables.append(("nutanix_insecure", "true"))
-        host.icinga_vars = variables
-        host.icinga_zone = host.cluster.poller
+            arguments.append({"flag": arg.flag, "flags": arg.flags, "variable": variable,
+                              "description": arg.description, "is_flag": arg.is_flag,
+                              "repeat": arg.repeat, "required": arg.required})
+        commands.append({"check": check, "name": "nutanix_" + check.name.replace("-", "_"),
+                         "arguments": arguments, "env": env})
+    return commands
+
+
+def _option_values(text, known, what, refuse):
+    """[(argument, value)] of an option string for the `what` checks; `refuse(reason)`
+    raises."""
+    try:
+        tokens = shlex.split(text)
+    except ValueError as exc:
+        refuse(str(exc))
+    out = []
+    while tokens:
+        token = tokens.pop(0)
+        flag, equals, value = token.partition("=")
+        arg = known.get(flag) if flag.startswith("-") else None
+        if arg is None or arg["variable"] == "address":
+            refuse("%s is not an option of the %s checks; Icinga 2 passes each option through "
+                   "its CheckCommand variable (vars.nutanix_*), so extra options can only be "
+                   "options the checks have" % (token, what))
+        if arg["is_flag"] and equals:
+            refuse("%s takes no value" % flag)
+        if not arg["is_flag"] and not equals:
+            if not tokens:
+                refuse("%s needs a value" % flag)
+            value = tokens.pop(0)
+        out.append((arg, "true" if arg["is_flag"] else value))
+    return out
+
+
+def icinga2_extra_variables(cluster, commands, where_key, text, protocol):
+    """Host variables for an inventory's extra options (`-t 20 --insecure`): each option
+    becomes the variable of the CheckCommand argument it is; anything else is refused."""
+    known = {}
+    for command in commands:
+        if command["check"].protocol == protocol:
+            for arg in command["arguments"]:
+                known.update((flag, arg) for flag in arg["flags"] if flag not in known)
+
+    def refuse(reason):
+        raise GenerationError("%s: %s %r: %s" % (cluster.where, where_key, text, reason))
+
+    variables = {}
+    what = "SNMP" if protocol == "snmp" else "Prism"
+    for arg, value in _option_values(text, known, what, refuse):
+        if arg["repeat"]:
+            variables.setdefault(arg["variable"], []).append(value)
+        else:
+            variables[arg["variable"]] = value
+    return [(name, "[ %s ]" % ", ".join(icinga_string(v) for v in value)
+             if isinstance(value, list) else value if value == "true" else icinga_string(value))
+            for name, value in variables.items()]
+
+
+def icinga2_host_variables(host, commands, snmp_dests):
+    variables = {}
+    for macro, value in host.macros:
+        if macro.raw or not value:
+            continue
+        protocol = "snmp" if macro.name.startswith("NTNX_SNMP_") else "prism"
+        name = icinga_variable(protocol, _dest(macro.flag), snmp_dests)
+        variables[name] = icinga_string(value)
+    cluster = host.cluster
+    creds = cluster.credentials
+    if creds["password_macro"] and not creds["auth_file"]:
+        variables["nutanix_password"] = creds["password_macro"]  # a constant
+    if cluster.snmp and cluster.snmp.get("community_macro"):
+        variables["nutanix_snmp_community"] = cluster.snmp["community_macro"]
+    if cluster.extra_options:
+        variables.update(icinga2_extra_variables(
+            cluster, commands, "extra_options", cluster.extra_options, "prism"))
+    if cluster.snmp and cluster.snmp.get("extra_options"):
+        variables.update(icinga2_extra_variables(
+            cluster, commands, "snmp.extra_options", cluster.snmp["extra_options"], "snmp"))
+    return list(variables.items())
+
+
+def icinga2_zone(settings, cluster):
+    """The zone whose endpoints run the cluster's checks: its poller, else the parent zone."""
+    return cluster.poller or settings["parent_zone"]
+
+
+def icinga2_view(view):
+    settings = view.inventory.settings["icinga2"]
+    snmp_dests = _snmp_common_dests()
+    commands = icinga2_commands(view, snmp_dests)
+    for host in view.hosts:
+        host.icinga_vars = icinga2_host_variables(host, commands, snmp_dests)
     zones = sorted({c.poller for c in view.clusters if c.poller} - {settings["parent_zone"]})
     bound = view.checks_with_hosts()  # an apply rule that matches nothing is a warning
     return {"settings": settings, "commands": commands, "zones": zones,
@@ -258,77 +335,111 @@ def icinga2_view(view):
 
 
 def render_icinga2(env, view, standalone, output):
+    """zones.d/<global zone>/ (commands, templates, apply rules: every endpoint gets them),
+    zones.d/<zone>/ (each cluster's hosts, in the zone that polls it: Icinga's config sync
+    sends a zone's objects down to its own endpoints only), and nutanix-zones.conf (the Zone
+    objects to merge into zones.conf)."""
     data = icinga2_view(view)
     common = dict(view=view, checks=view.checks, notes_url=lambda c: notes_url(
         view.inventory, c), **data)
-    files = {}
-    for name in ("commands.conf", "templates.conf", "services.conf", "zones.conf"):
-        files["nutanix-" + name] = env.get_template("icinga2/%s.j2" % name).render(**common)
+    settings = data["settings"]
+    files = {"nutanix-zones.conf": env.get_template("icinga2/zones.conf.j2").render(**common)}
+    for name in ("commands.conf", "templates.conf", "services.conf"):
+        files["zones.d/%s/nutanix-%s" % (settings["global_zone"], name)] = env.get_template(
+            "icinga2/%s.j2" % name).render(**common)
     for cluster in view.clusters:
-        files["hosts/%s.conf" % cluster.host_name] = env.get_template(
+        files["zones.d/%s/nutanix-hosts-%s.conf" % (
+            icinga2_zone(settings, cluster), cluster.host_name)] = env.get_template(
             "icinga2/hosts.conf.j2").render(cluster=cluster, hosts=view.hosts_of(cluster),
-                                            **common)
+                                            zone=icinga2_zone(settings, cluster), **common)
     return files
 
 
 # -- Centreon ------------------------------------------------------------------------------------
-def centreon_view(view):
-    settings = view.inventory.settings["centreon"]
-    commands, service_templates, host_templates = [], [], []
-    template_of = {}  # (role, family, source) -> host template name
+FAMILY_WORDS = {"Prism": "Prism API", "Snmp": "SNMP"}
+
+
+def centreon_names(check):
+    """A check's command and service template: distinct prefixes, so no command or service
+    template can be mistaken for a host template (`Virt-Nutanix-<Role>-<Family>-custom`)."""
+    return {"command": "CMD-Nutanix-%s" % check.words,
+            "template": "SVC-Nutanix-%s-custom" % check.words}
+
+
+def centreon_host_templates(view):
+    """One host template per role and way of asking (Prism API, SNMP); one per source only
+    where the checks of the sources differ. Returns (templates, {(role, family, source):
+    template name})."""
+    templates, template_of = [], {}
     for role, family in view.roles_families():
         family_checks = [c for c in view.checks if c.scope == role and c.family == family]
         sources = []
         for check in family_checks:
             sources.extend(s for s in check.sources if s not in sources)
         sets = {s: tuple(c.name for c in family_checks if s in c.sources) for s in sources}
-        split = len(set(sets.values())) > 1  # one template per source only where it matters
+        split = len(set(sets.values())) > 1
         for source in (sources if split else [None]):
             name = "Virt-Nutanix-%s-%s%s-custom" % (
-                ROLE_WORDS[role], family, "-" + words(source) if source else "")
+                ROLE_WORDS[role], family, "-" + catalog.title_words(source) if source else "")
             members = [c for c in family_checks if source is None or source in c.sources]
-            host_templates.append({
+            templates.append({
                 "name": name, "role": role, "family": family, "checks": members,
-                "alias": "Nutanix %s (%s%s)" % (role, "SNMP" if family == "Snmp" else
-                                                "Prism API", ", " + source if source else ""),
+                "alias": "Nutanix %s (%s%s)" % (role, FAMILY_WORDS[family],
+                                                ", " + source if source else ""),
                 "macros": catalog.host_macros(members)})
             for s in ([source] if source else sources):
                 template_of[(role, family, s)] = name
-    for check in view.checks:
-        base = "Virt-Nutanix-%s" % check.words
-        if not check.words.lower().startswith(check.family.lower() + "-"):
-            base += "-" + check.family
-        check.centreon_command = base
-        check.centreon_template = base + "-custom"
-        commands.append(check)
-        service_templates.append({
-            "check": check, "name": check.centreon_template,
-            "host_templates": [t["name"] for t in host_templates if check in t["checks"]]})
+    return templates, template_of
+
+
+def centreon_password_macro(host):
+    """The NTNX_PASSWORD macro a host with `password_macro` needs, or None. Centreon expands
+    macros only in command lines, so this password is an argument of the check: visible in
+    `ps` on the poller (an auth file is not)."""
+    creds = host.cluster.credentials
+    if not creds["password_macro"] or "NTNX_PASSWORD" not in [
+            m.name for m in catalog.host_macros(host.candidates)]:
+        return None
+    return catalog.Macro(
+        "NTNX_PASSWORD", "--password", "Prism password of %s: set it here (the inventory "
+        "calls it %s). It is passed on the command line, visible in ps on the poller: "
+        "prefer NTNX_AUTH_FILE" % (creds["username"], creds["password_macro"]), password=True)
+
+
+def centreon_hosts(view, host_templates, template_of, settings):
     for host in view.hosts:
         names = []
         for check in host.candidates:
             for source in check.sources:
-                if source in host.sources:
-                    name = template_of.get((host.role, check.family, source))
-                    if name and name not in names:
-                        names.append(name)
+                name = template_of.get((host.role, check.family, source))
+                if source in host.sources and name and name not in names:
+                    names.append(name)
         host.centreon_templates = names
         # The templates bring every check of their kind: delete the ones the cluster excludes.
         brought = [t for t in host_templates if t["name"] in names]
         host.centreon_excluded = [c.service for c in view.checks if c not in host.checks and
                                   any(c in t["checks"] for t in brought)]
-        defaults = {m.name: m.default for m in catalog.host_macros(host.candidates)}
-        host.centreon_macros = [(m, v) for m, v in host.macros
-                                if v != defaults.get(m.name, "")]
-        reference = host.cluster.credentials["password_macro"]
-        if reference and "NTNX_PASSWORD" in defaults:  # Centreon keeps the password itself
-            host.centreon_macros.append((catalog.Macro(
-                "NTNX_PASSWORD", "--password", "Prism password of %s: set it here (the "
-                "inventory calls it %s)" % (host.cluster.credentials["username"], reference),
-                password=True), ""))
+        host.centreon_macros = host.custom_macros()
+        password = centreon_password_macro(host)
+        if password is not None:
+            host.centreon_macros.append((password, ""))
         host.centreon_poller = host.cluster.poller or settings["poller"]
+
+
+def centreon_view(view):
+    settings = view.inventory.settings["centreon"]
+    host_templates, template_of = centreon_host_templates(view)
+    commands, service_templates = [], []
+    for check in view.checks:
+        names = centreon_names(check)
+        commands.append({"check": check, "name": names["command"]})
+        service_templates.append({
+            "check": check, "name": names["template"], "command": names["command"],
+            "host_templates": [t["name"] for t in host_templates if check in t["checks"]]})
+    centreon_hosts(view, host_templates, template_of, settings)
     return {"settings": settings, "commands": commands, "host_templates": host_templates,
-            "service_templates": service_templates}
+            "service_templates": service_templates,
+            "password_hosts": [h.name for h in view.hosts if centreon_password_macro(h)]}
 
 
 def render_centreon(env, view, standalone, output):
@@ -346,111 +457,136 @@ def render_centreon(env, view, standalone, output):
 
 
 # -- LogicMonitor --------------------------------------------------------------------------------
-def lm_alert_expression(spec):
-    """A datapoint alert expression from the main metric's default -w/-c: warn at -w,
-    critical at -c (LogicMonitor's error level is set to -c too, so it never shows on its own).
-    Only one-sided ranges translate; None otherwise."""
+LM_UNITS = {"": "", "%": "percent", "B": "bytes", "s": "seconds", "ms": "milliseconds",
+            "us": "microseconds", "c": "counter"}
+# alertForNoData: 1 no alert, 2 warn, 3 error, 4 critical (LogicMonitor's REST API schema).
+LM_NO_DATA_ALERT, LM_NO_DATA_SILENT = 3, 1
+STATUS_POINTS = (
+    # `status` has no value alert: it raises an error when no data comes, e.g. an instance a
+    # run that failed early (refused, unreachable, timed out) could not name.
+    {"name": "status", "description": "plugin state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; "
+     "no data (the run could not reach the cluster) raises an error alert", "min": 0,
+     "max": 3, "alert": "", "no_data": LM_NO_DATA_ALERT},
+    {"name": "severity", "description": "alert level: 1 WARNING (warn), 2 UNKNOWN (error), "
+     "3 CRITICAL (critical)", "min": 0, "max": 3, "alert": ">= 1 2 3",
+     "no_data": LM_NO_DATA_SILENT},
+)
+
+
+def lm_alert_expression(levels):
+    """A datapoint alert expression from a metric's default thresholds (catalog.Levels):
+    `> planning -w -c` where the check has graduated thresholds (warn, error, critical),
+    otherwise `> -w -c -c` (warn at -w, critical at -c; LogicMonitor's error level, which
+    the `severity` datapoint gives to UNKNOWN, is set to -c too). Only one-sided ranges
+    translate; None otherwise."""
+    from ..plugin.perfdata import format_number
     from ..plugin.ranges import Range
 
-    texts = [spec.default_warning, spec.default_critical]
-    ranges = [Range.parse(t) if t else None for t in texts]
+    ranges = [Range.parse(t) if t else None for t in (levels.warning, levels.critical)]
     given = [r for r in ranges if r is not None]
     if not given or any(r.inside for r in given):
         return None
     if all(r.start <= 0 and r.end != float("inf") for r in given):
-        operator, values = ">", [None if r is None else r.end for r in ranges]
+        operator, (warn, crit) = ">", [None if r is None else r.end for r in ranges]
     elif all(r.end == float("inf") and r.start > float("-inf") for r in given):
-        operator, values = "<", [None if r is None else r.start for r in ranges]
+        operator, (warn, crit) = "<", [None if r is None else r.start for r in ranges]
     else:
         return None
-    from ..plugin.perfdata import format_number
+    planning = levels.planning
+    if (operator == ">" and planning is not None and warn is not None and crit is not None
+            and planning < warn < crit):
+        values = [planning, warn, crit]
+    elif crit is not None:
+        values = [warn if warn is not None else crit, crit, crit]
+    else:
+        values = [warn]
+    return "%s %s" % (operator, " ".join(format_number(v) for v in values))
 
-    warn, crit = values
-    levels = [warn if warn is not None else crit, crit, crit] if crit is not None else [warn]
-    return "%s %s" % (operator, " ".join(format_number(v) for v in levels))
+
+def lm_datapoints(check):
+    from ..plugin.logicmonitor import datapoint_name
+
+    points = [dict(p) for p in STATUS_POINTS]
+    seen = {p["name"] for p in points}
+    levels = check.levels()
+    for metric in check.metrics():
+        name = datapoint_name(metric.name)
+        if name in seen:
+            continue
+        seen.add(name)
+        unit = LM_UNITS.get(metric.unit or "", metric.unit)
+        alert = lm_alert_expression(levels[metric.name]) if metric.name in levels else None
+        points.append({
+            "name": name, "min": metric.minimum, "max": metric.maximum, "alert": alert or "",
+            "no_data": LM_NO_DATA_SILENT,
+            "description": "%s%s%s" % (
+                metric.description, " (%s)" % unit if unit else "",
+                "; per %s" % metric.per_instance if metric.per_instance else "")})
+    return points
+
+
+def lm_collection(check, settings):
+    """(script arguments, appliesTo) of a check's DataSource."""
+    if check.protocol == "snmp" and any(m.builtin for m in check.host_macros):
+        return ("-H ##SYSTEM.HOSTNAME## --snmp-version ##NUTANIX.SNMP.VERSION## "
+                "--auth-file ##NUTANIX.SNMP.AUTHFILE##",
+                "nutanix.snmp.host")  # a device per host with its own agent (AHV)
+    if check.protocol == "snmp":
+        return ("-H ##NUTANIX.SNMP.ADDRESS## --snmp-version ##NUTANIX.SNMP.VERSION## "
+                "--auth-file ##NUTANIX.SNMP.AUTHFILE##", "nutanix.snmp.address")
+    kinds = [k for k, s in (("pe", "prism-element"), ("pc", "prism-central"))
+             if s in check.sources]
+    applies = "nutanix.prism.host"
+    if len(kinds) == 1:
+        applies += ' && nutanix.prism.kind == "%s"' % kinds[0]
+    # --cluster on Prism Element too: a run that fails before knowing its scope names the
+    # cluster's instance by it (Prism Element accepts its own name).
+    return ("-H ##NUTANIX.PRISM.HOST## -P ##NUTANIX.PRISM.PORT## --auth-file "
+            "##NUTANIX.PRISM.AUTHFILE## --cluster ##NUTANIX.CLUSTER##", applies)
+
+
+def lm_datasource(view, check, settings):
+    args, applies = lm_collection(check, settings)
+    script = "%s/%s" % (settings["plugin_dir"], check.command)
+    name = "Nutanix_%s" % check.words.replace("-", "_")
+    return {"check": check, "file": name + ".json", "document": {
+        "name": name,
+        "displayName": "Nutanix %s" % check.words.replace("-", " "),
+        "description": "%s. %s Runbook: %s" % (
+            check.title, " ".join(check.spec.description.split()),
+            notes_url(view.inventory, check)),
+        "group": settings["group"],
+        "appliesTo": applies,
+        "collectMethod": "batchscript",
+        "collectInterval": int(settings["collect_interval"]),
+        "hasMultiInstances": True,
+        "enableAutoDiscovery": True,
+        "autoDiscoveryConfig": {
+            "scheduleInterval": int(settings["discovery_interval"]),
+            "deleteInactiveInstance": True,
+            "persistentInstance": False,
+            "method": {"name": "ad_script", "type": "file", "linuxScript": script,
+                       "linuxCmdline": args + " --discover"},
+        },
+        "collectorAttribute": {"name": "batchscript", "scriptType": "file",
+                               "linuxScript": script,
+                               "linuxCmdline": args + " --output logicmonitor"},
+        "dataPoints": [{
+            "name": p["name"], "type": 2,  # 2: gauge
+            "postProcessorMethod": "namevalue",
+            "postProcessorParam": "##WILDVALUE##.%s" % p["name"],
+            "description": p["description"], "alertExpr": p["alert"],
+            "alertForNoData": p["no_data"],
+            "minValue": "" if p["min"] is None else str(p["min"]),
+            "maxValue": "" if p["max"] is None else str(p["max"]),
+        } for p in lm_datapoints(check)],
+    }}
 
 
 def logicmonitor_view(view):
-    from ..plugin.logicmonitor import datapoint_name
-
     settings = view.inventory.settings["logicmonitor"]
-    sources = []
-    for check in view.checks:
-        points = [
-            {"name": "status", "description": "plugin state: 0 OK, 1 WARNING, 2 CRITICAL, "
-             "3 UNKNOWN", "min": 0, "max": 3, "alert": ""},
-            {"name": "severity", "description": "alert level: 1 WARNING (warn), 2 UNKNOWN "
-             "(error), 3 CRITICAL (critical)", "min": 0, "max": 3, "alert": ">= 1 2 3"},
-        ]
-        seen = {"status", "severity"}
-        for metric in check.metrics():
-            name = datapoint_name(metric.name)
-            if name in seen:
-                continue
-            seen.add(name)
-            alert = ""
-            if metric.name == check.spec.main_metric:
-                alert = lm_alert_expression(check.spec) or ""
-            unit = {"": "", "%": "percent", "B": "bytes", "s": "seconds", "ms": "milliseconds",
-                    "us": "microseconds", "c": "counter"}.get(metric.unit or "", metric.unit)
-            points.append({
-                "name": name, "min": metric.minimum, "max": metric.maximum, "alert": alert,
-                "description": "%s%s%s" % (
-                    metric.description, " (%s)" % unit if unit else "",
-                    "; per %s" % metric.per_instance if metric.per_instance else "")})
-        if check.protocol == "snmp" and any(m.builtin for m in check.host_macros):
-            args = ("-H ##SYSTEM.HOSTNAME## --snmp-version ##NUTANIX.SNMP.VERSION## "
-                    "--auth-file ##NUTANIX.SNMP.AUTHFILE##")
-            applies = "nutanix.snmp.host"  # a device per host with its own agent (AHV)
-        elif check.protocol == "snmp":
-            args = ("-H ##NUTANIX.SNMP.ADDRESS## --snmp-version ##NUTANIX.SNMP.VERSION## "
-                    "--auth-file ##NUTANIX.SNMP.AUTHFILE##")
-            applies = "nutanix.snmp.address"
-        else:
-            args = ("-H ##NUTANIX.PRISM.HOST## -P ##NUTANIX.PRISM.PORT## --auth-file "
-                    "##NUTANIX.PRISM.AUTHFILE## --cluster ##NUTANIX.CLUSTER##")
-            kinds = [k for k, s in (("pe", "prism-element"), ("pc", "prism-central"))
-                     if s in check.sources]
-            applies = "nutanix.prism.host"
-            if len(kinds) == 1:
-                applies += ' && nutanix.prism.kind == "%s"' % kinds[0]
-        script = "%s/%s" % (settings["plugin_dir"], check.command)
-        sources.append({
-            "check": check,
-            "file": "Nutanix_%s.json" % check.words.replace("-", "_"),
-            "document": {
-                "name": "Nutanix_%s" % check.words.replace("-", "_"),
-                "displayName": "Nutanix %s" % check.words.replace("-", " "),
-                "description": "%s. %s Runbook: %s" % (
-                    check.title, " ".join(check.spec.description.split()),
-                    notes_url(view.inventory, check)),
-                "group": settings["group"],
-                "appliesTo": applies,
-                "collectMethod": "batchscript",
-                "collectInterval": int(settings["collect_interval"]),
-                "hasMultiInstances": True,
-                "enableAutoDiscovery": True,
-                "autoDiscoveryConfig": {
-                    "scheduleInterval": int(settings["discovery_interval"]),
-                    "deleteInactiveInstance": True,
-                    "persistentInstance": False,
-                    "method": {"name": "ad_script", "type": "file", "linuxScript": script,
-                               "linuxCmdline": args + " --discover"},
-                },
-                "collectorAttribute": {"name": "batchscript", "scriptType": "file",
-                                       "linuxScript": script,
-                                       "linuxCmdline": args + " --output logicmonitor"},
-                "dataPoints": [{
-                    "name": p["name"], "type": 2,  # 2: gauge
-                    "postProcessorMethod": "namevalue",
-                    "postProcessorParam": "##WILDVALUE##.%s" % p["name"],
-                    "description": p["description"], "alertExpr": p["alert"],
-                    "alertForNoData": 0,
-                    "minValue": "" if p["min"] is None else str(p["min"]),
-                    "maxValue": "" if p["max"] is None else str(p["max"]),
-                } for p in points],
-            }})
-    return {"settings": settings, "datasources": sources}
+    return {"settings": settings,
+            "datasources": [lm_datasource(view, c, settings) for c in view.checks]}
 
 
 def render_logicmonitor(env, view, standalone, output):

@@ -49,6 +49,12 @@ class Host:
     def excluded(self):
         return self.cluster.exclude_checks
 
+    def custom_macros(self):
+        """(Macro, value) pairs whose value differs from the host templates' default: what a
+        host definition must set itself."""
+        defaults = {m.name: m.default for m in host_macros(self.candidates)}
+        return [(m, v) for m, v in self.macros if v != defaults.get(m.name, "")]
+
     def value(self, name):
         for macro, value in self.macros:
             if macro.name == name:

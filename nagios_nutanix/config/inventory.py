@@ -53,6 +53,7 @@ FORMAT_SETTINGS = {
         "plugin_dir": "PluginDir",
         "host_check_command": "hostalive",
         "parent_zone": "master",
+        "global_zone": "global-templates",
         "check_interval": "5m", "retry_interval": "1m", "max_check_attempts": 3,
     },
     "centreon": {
@@ -69,7 +70,8 @@ FORMAT_SETTINGS = {
         "group": "Nutanix",
     },
 }
-DEFAULT_RUNBOOK = "file:///usr/share/doc/nagios-nutanix/runbook.md"
+# The packages install an uncompressed copy here (the one under /usr/share/doc may be gzipped).
+DEFAULT_RUNBOOK = "file:///usr/share/nagios-nutanix/runbook.md"
 
 # Host names every engine accepts (Nagios illegal_object_name_chars, Centreon, Icinga).
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
@@ -285,10 +287,10 @@ def check_unique(inventory):
     """Cluster names and every host name are unique across the inventory."""
     seen = {}
     for cluster in inventory.clusters:
-        key = (cluster.name.lower(), cluster.prism.lower())
+        key = (cluster.name.lower(), cluster.prism.lower(), cluster.port)
         if key in seen:
-            raise InventoryError("%s: cluster %s on %s is listed twice" % (
-                inventory.path, cluster.name, cluster.prism))
+            raise InventoryError("%s: cluster %s on %s:%d is listed twice" % (
+                inventory.path, cluster.name, cluster.prism, cluster.port))
         seen[key] = cluster
     hosts = {}
     for cluster in inventory.clusters:

@@ -2,8 +2,10 @@
 `icinga2 daemon -C`, a valid CLAPI file, valid LogicMonitor JSON, discovery that survives an
 unreachable cluster."""
 
+import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -110,6 +112,9 @@ def test_nagios_refuses_a_password_only_the_engine_knows(tmp_path):
 
 
 def icinga_validate(tmp_path, out):
+    """The master's view: its zones.conf (the master zone, the global zone the node wizard
+    declares, the generated satellite zones merged in) and zones.d, each folder compiled into
+    its zone as Icinga does with /etc/icinga2/zones.d."""
     conf = tmp_path / "icinga2.conf"
     conf.write_text(  # icinga2 reads it as its own user
         'const PluginDir = "/usr/lib/nagios/plugins"\n'
@@ -117,9 +122,19 @@ def icinga_validate(tmp_path, out):
         "include <itl>\ninclude <plugins>\n"
         'object Endpoint "master.example.com" { }\n'
         'object Zone "master" { endpoints = [ "master.example.com" ] }\n'
-        'include_recursive "%s"\n' % out)
-    return subprocess.run([ICINGA, "daemon", "-C", "-x", "warning", "-c", str(conf)],
-                          capture_output=True, text=True, timeout=120)
+        'object Zone "global-templates" { global = true }\n'
+        'include "%s/nutanix-zones.conf"\n'
+        'include_zones "nutanix", "%s/zones.d"\n' % (out, out))
+    check = subprocess.run([ICINGA, "daemon", "-C", "-x", "warning", "-c", str(conf)],
+                           capture_output=True, text=True, timeout=120)
+    if check.returncode != 0:
+        return check, {}
+    # Where each object landed (icinga2 object list reads what daemon -C just compiled).
+    listing = subprocess.run([ICINGA, "object", "list", "--type", "Host"], capture_output=True,
+                             text=True, timeout=120).stdout
+    zones = dict(re.findall(r"Object '([^']+)' of type 'Host':.*?\n  \* zone = \"([^\"]*)\"",
+                            listing, re.S))
+    return check, zones
 
 
 @pytest.mark.skipif(ICINGA is None, reason="icinga2 is not installed (Debian icinga2-bin)")
@@ -131,29 +146,79 @@ def test_icinga2_accepts_the_generated_configuration(tmp_path, public, which):
     done = cli("--format", "icinga2", "--inventory", source, "--output", str(out),
                "--no-discover")
     assert done.returncode == 0, done.stderr
-    check = icinga_validate(public, out)
+    check, zones = icinga_validate(public, out)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "warning/" not in check.stdout + check.stderr
     assert "critical/" not in check.stdout + check.stderr
+    # Each cluster's hosts are objects of its poller's zone, which syncs them to the
+    # satellites that run their checks.
+    if which == "example":
+        assert (zones["PROD-A"], zones["DR-C"], zones["dr-node-01"]) == (
+            "poller-dc1", "poller-dr", "poller-dr")
+    else:
+        assert (zones["PROD-A"], zones["node-01"], zones["DR-B"]) == ("dc1", "dc1", "dc2")
 
 
 def test_icinga2_objects_follow_the_declarations(tmp_path):
     out = tmp_path / "icinga2"
-    assert cli("--format", "icinga2", "--inventory", inventory_file(tmp_path, ENGINE_PASSWORD),
-               "--output", str(out)).returncode == 0
-    commands = (out / "nutanix-commands.conf").read_text()
+    done = cli("--format", "icinga2", "--inventory", inventory_file(tmp_path, ENGINE_PASSWORD),
+               "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*.conf")) == [
+        "nutanix-zones.conf",
+        "zones.d/dc1/nutanix-hosts-PROD-A.conf", "zones.d/dc2/nutanix-hosts-DR-B.conf",
+        "zones.d/global-templates/nutanix-commands.conf",
+        "zones.d/global-templates/nutanix-services.conf",
+        "zones.d/global-templates/nutanix-templates.conf"]
+    commands = (out / "zones.d" / "global-templates" / "nutanix-commands.conf").read_text()
     for name in names():
         assert 'object CheckCommand "nutanix_%s" {' % name.replace("-", "_") in commands
     assert '"--insecure" = {\n      set_if = "$nutanix_insecure$"' in commands
     assert '"--filter-name" = {\n      value = "$nutanix_filter_name$"' in commands
-    hosts = (out / "hosts" / "DR-B.conf").read_text()
+    # Secrets reach the checks by environment, never on their command line (ps).
+    assert '"--password"' not in commands and '"--community"' not in commands
+    assert '  env = {\n    NUTANIX_PASSWORD = "$nutanix_password$"\n  }\n' in commands
+    if any(c.protocol == "snmp" for c in catalog.checks()):
+        assert '    NUTANIX_SNMP_COMMUNITY = "$nutanix_snmp_community$"\n' in commands
+    hosts = (out / "zones.d" / "dc2" / "nutanix-hosts-DR-B.conf").read_text()
     assert "  vars.nutanix_password = NutanixDrPassword\n" in hosts
-    assert '  zone = "dc2"\n' in hosts
+    assert "zone =" not in hosts  # the folder says which zone
     assert '  vars.nutanix_filter_name = "dr-node-01"\n' in hosts
     zones = (out / "nutanix-zones.conf").read_text()
     assert 'object Zone "dc1" {\n  parent = "master"\n}' in zones
-    services = (out / "nutanix-services.conf").read_text()
+    assert ' *   object Zone "global-templates" { global = true }\n' in zones
+    services = (out / "zones.d" / "global-templates" / "nutanix-services.conf").read_text()
     assert 'ignore where "cluster" in host.vars.nutanix_exclude_checks' in services
+
+
+def test_icinga2_turns_extra_options_into_variables_or_refuses_them(tmp_path):
+    text = ENGINE_PASSWORD.replace(
+        "    exclude_checks: [cluster]\n",
+        "    exclude_checks: [cluster]\n    insecure: true\n    extra_options: -t 20 "
+        "--cache-ttl=0\n").replace(
+        "snmp: {version: 2c, auth_file: /etc/nagios-nutanix/snmp.auth}",
+        "snmp: {version: 3, auth_file: /etc/nagios-nutanix/snmp.auth, extra_options: "
+        "--security-level authPriv --auth-protocol SHA-256}")
+    out = tmp_path / "icinga2"
+    done = cli("--format", "icinga2", "--inventory", inventory_file(tmp_path, text),
+               "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    hosts = (out / "zones.d" / "dc1" / "nutanix-hosts-PROD-A.conf").read_text()
+    cluster = hosts[hosts.index('object Host "PROD-A"'):hosts.index('object Host "node-01"')]
+    for line in ("vars.nutanix_insecure = true", 'vars.nutanix_timeout = "20"',
+                 'vars.nutanix_cache_ttl = "0"'):
+        assert "  %s\n" % line in cluster
+    if any(c.protocol == "snmp" for c in catalog.checks()):
+        assert '  vars.nutanix_snmp_security_level = "authPriv"\n' in cluster
+        assert '  vars.nutanix_snmp_auth_protocol = "SHA-256"\n' in cluster
+    done = cli("--format", "icinga2", "--inventory", inventory_file(
+        tmp_path, text.replace("-t 20", "-t 20 --colour blue")), "--output", str(out))
+    assert done.returncode == 2
+    assert done.stderr.endswith(
+        "cluster PROD-A: extra_options '--insecure -t 20 --colour blue --cache-ttl=0': "
+        "--colour is not an option of the Prism checks; Icinga 2 passes each option through "
+        "its CheckCommand variable (vars.nutanix_*), so extra options can only be options "
+        "the checks have\n")
 
 
 def test_centreon_clapi_file_of_every_registered_check_is_valid(tmp_path):
@@ -165,15 +230,23 @@ def test_centreon_clapi_file_of_every_registered_check_is_valid(tmp_path):
     assert clapi.validate(text, known_templates=("generic-active-host-custom",
                                                  "generic-active-service-custom")) > 100
     for check in catalog.checks():
-        command = "Virt-Nutanix-%s%s" % (check.words, "" if check.protocol == "snmp" else "-Api")
-        assert "\nCMD;ADD;%s;check;$CENTREONPLUGINS$/%s --hostname=" % (
-            command, check.command) in text
-        assert "\nSTPL;ADD;%s-custom;%s;generic-active-service-custom\n" % (
-            command, check.service) in text
-        assert "notes_url;file:///usr/share/doc/nagios-nutanix/runbook.md#%s\n" % (
+        assert "\nCMD;ADD;CMD-Nutanix-%s;check;$CENTREONPLUGINS$/%s --hostname=" % (
+            check.words, check.command) in text
+        assert "\nSTPL;ADD;SVC-Nutanix-%s-custom;%s;generic-active-service-custom\n" % (
+            check.words, check.service) in text
+        assert "notes_url;file:///usr/share/nagios-nutanix/runbook.md#%s\n" % (
             check.anchor) in text
-    assert "HOST;SETMACRO;DR-B;NTNX_PASSWORD;;1;" in text
+    assert "HOST;SETMACRO;DR-B;NTNX_PASSWORD;;1;Prism password of monitoring: set it here " \
+           "(the inventory calls it NutanixDrPassword). It is passed on the command line, " \
+           "visible in ps on the poller: prefer NTNX_AUTH_FILE\n" in text
+    assert "# Hosts whose password is a macro here: DR-B, dr-node-01.\n" in text
     assert "SERVICE;DEL;PROD-A;Nutanix-Cluster\n" in text
+    # Every object has a name of its own: a command, a service template and a host template
+    # never share one, nor differ only by the order of two words.
+    added = re.findall(r"^(?:CMD|HTPL|STPL);ADD;([^;]+);", text, re.M)
+    assert len(added) == len(set(added))
+    shapes = [tuple(sorted(name.lower().split("-"))) for name in added]
+    assert len(shapes) == len(set(shapes)), sorted(added)
 
 
 def test_logicmonitor_datasource_of_every_registered_check_is_valid_json(tmp_path):
@@ -191,6 +264,17 @@ def test_logicmonitor_datasource_of_every_registered_check_is_valid_json(tmp_pat
         assert doc["collectorAttribute"]["linuxCmdline"].endswith("--output logicmonitor")
     devices = (out / "devices.csv").read_text().splitlines()
     assert devices[1].startswith("PROD-A,10.10.1.10,poller-dc1,10.10.1.10,9440,pe,PROD-A,")
+
+
+def test_logicmonitor_devices_csv_quotes_values_with_commas(tmp_path):
+    text = ENGINE_PASSWORD.replace("poller: dc2", 'poller: "dc2, rack 4"')
+    out = tmp_path / "lm"
+    assert cli("--format", "logicmonitor", "--inventory", inventory_file(tmp_path, text),
+               "--output", str(out)).returncode == 0
+    with open(out / "devices.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["displayname"], r["collector"], r["nutanix.cluster"]) for r in rows] == [
+        ("PROD-A", "dc1", "PROD-A"), ("DR-B", "dc2, rack 4", "DR-B")]
 
 
 def test_example_inventory_generates_every_format(tmp_path):
@@ -228,6 +312,59 @@ clusters:
         assert "host_name               %s\n    alias                   %s (node of PROD-A)\n" \
                "    address                 %s\n" % (node, node, serial_ip) in hosts
     assert not (out / "hosts" / "GONE.cfg").exists()
+
+
+def discovery_inventory(tmp_path, healthy, credentials):
+    return inventory_file(tmp_path, """\
+clusters:
+  - name: PROD-A
+    prism: 127.0.0.1
+    port: %d
+    ca_file: %s
+    discover: true
+    credentials: %s
+""" % (healthy.port, CA_FILE, credentials))
+
+
+def test_discovery_logs_in_as_the_user_of_the_discovery_auth_file(healthy, tmp_path):
+    """The inventory names the engine's account (monitoring, password in a macro); the
+    discovery auth file holds another account: its user goes with its password."""
+    auth = tmp_path / "admin.auth"
+    auth.write_text("username = admin\npassword = %s\n" % PASSWORD)
+    auth.chmod(0o600)
+    text = discovery_inventory(tmp_path, healthy,
+                               "{username: monitoring, password_macro: NutanixPassword}")
+    out = tmp_path / "out"
+    done = cli("--format", "centreon", "--inventory", text, "--output", str(out),
+               "--discovery-auth-file", str(auth), "--state-dir", str(tmp_path / "state"),
+               env={"NUTANIX_USERNAME": "", "NUTANIX_PASSWORD": ""})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "wrote 1 file to %s: 1 cluster, 4 nodes\n" % out
+
+
+def test_discovery_asks_prism_even_when_the_checks_remember_a_failure(healthy, tmp_path):
+    """The checks remember a refused login for 15 minutes so they do not lock the account;
+    a person running discovery after fixing things gets Prism's own answer."""
+    from nagios_nutanix.prism import statedir
+    from nagios_nutanix.prism.session import SessionStore, password_fingerprint
+
+    auth = tmp_path / "prism.auth"
+    auth.write_text("username = admin\npassword = %s\n" % PASSWORD)
+    auth.chmod(0o600)
+    state = tmp_path / "state"
+    statedir.prepare(str(state))
+    fingerprint = password_fingerprint("admin", PASSWORD)
+    store = SessionStore(statedir.target_dir(str(state), "127.0.0.1", healthy.port, "admin",
+                                             fingerprint), fingerprint)
+    store.remember_failure("refused", "Prism refused the credentials of user 'admin' (HTTP "
+                           "401) (the account was locked then)")
+    assert store.recent_failure() is not None
+    text = discovery_inventory(tmp_path, healthy, "{auth_file: %s}" % auth)
+    done = cli("--format", "nagios", "--inventory", text, "--output", str(tmp_path / "out"),
+               "--state-dir", str(state))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith(": 1 cluster, 4 nodes\n")
+    assert store.recent_failure() is None  # the checks ask Prism again too
 
 
 def test_discovery_with_a_password_held_by_the_engine_asks_for_credentials(tmp_path):

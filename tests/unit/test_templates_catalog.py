@@ -101,6 +101,65 @@ def test_names_of_a_check():
     check = catalog.Check(spec(name="snmp-cluster"))
     assert (check.command, check.service, check.words) == (
         "check_nutanix_snmp-cluster", "Nutanix-Snmp-Cluster", "Snmp-Cluster")
+    assert catalog.title_words("HOST-RESOURCES-MIB") == "Host-Resources-Mib"
+    assert catalog.title_words("prism_element") == "Prism-Element"
+
+
+def test_filtername_on_a_host_always_means_a_node():
+    """A cluster host runs cluster checks that filter alerts by node (alerts, ncc) next to
+    checks that filter containers or pools: those take their filter from a service macro, so
+    picking a container never filters the alerts down to a node that does not exist."""
+    by_host = {c.name for c in catalog.checks()
+               if "$_HOSTFILTERNAME$" in c.command_arguments()}
+    assert by_host == {n for n in ("ahv", "alerts", "cvm", "disks", "migrations", "ncc",
+                                   "snmp-cvm", "snmp-disks", "snmp-nodes") if n in names()}
+    own = {c.name: c.command_arguments() for c in catalog.checks()}
+    if "snmp-containers" in own:
+        assert "--filter-name='$_SERVICEFILTERCONTAINER$' " \
+               "--filter-name-regex='$_SERVICEFILTERCONTAINER_REGEX$'" in own["snmp-containers"]
+    if "snmp-pools" in own:
+        assert "--filter-name='$_SERVICEFILTERPOOL$'" in own["snmp-pools"]
+
+
+def test_secret_options_are_passed_by_environment_where_configuration_can():
+    check = catalog.Check(spec())
+    secret = {a.flag: a.secret for a in check.arguments() if a.secret}
+    assert secret == {"--password": "NUTANIX_PASSWORD"}
+    snmp = catalog.Check(spec(protocol="snmp", sources=("NUTANIX-MIB",)))
+    assert {a.flag: a.secret for a in snmp.arguments() if a.secret} == {
+        "--community": "NUTANIX_SNMP_COMMUNITY",
+        "--auth-password": "NUTANIX_SNMP_AUTH_PASSWORD",
+        "--priv-password": "NUTANIX_SNMP_PRIV_PASSWORD"}
+
+
+def test_the_thresholds_of_each_metric_come_from_its_declaration():
+    from nagios_nutanix.checks.spec import MetricSpec, threshold_options
+
+    check = catalog.Check(spec(
+        scope="cluster", main_metric="pool.usage.percentage", default_warning="80",
+        default_critical="90",
+        options=threshold_options("cpu", "CPU", " in percent", "85", "95")
+        + threshold_options("latency", "latency")
+        + threshold_options("iops", "IOPS", "", "1000", "2000") + (
+            Option(("--container-warning",), "w", type="range"),
+            Option(("--container-critical",), "c", type="range"),
+            Option(("--planning",), "planning", 70, "float"),
+            Option(("--resilient-warning",), "r", "100", "range")),
+        metrics=(
+            MetricSpec("pool.usage.percentage", "%", "pool usage; -w/-c apply"),
+            MetricSpec("cpu.percentage", "%", "CPU; --warning-cpu/--critical-cpu apply"),
+            MetricSpec("latency.us", "us", "latency; --warning-latency/--critical-latency"),
+            MetricSpec("container.usage.percentage", "%", "container usage; "
+                       "--container-warning/--container-critical (default -w/-c) apply"),
+            MetricSpec("resilient.percentage", "%", "--resilient-warning applies"),
+            MetricSpec("iops", "", "IOPS (no link declared)"))))
+    assert check.levels() == {
+        "pool.usage.percentage": catalog.Levels("80", "90", 70),
+        "cpu.percentage": catalog.Levels("85", "95"),
+        "container.usage.percentage": catalog.Levels("80", "90", 70),
+        "resilient.percentage": catalog.Levels("100", None)}
+    # latency: linked but without a default; iops: a pair no metric names.
+    assert check.unlinked_thresholds() == ["--warning-iops", "--critical-iops"]
 
 
 def test_icinga_arguments_come_from_the_real_command_line():

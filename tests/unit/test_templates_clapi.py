@@ -7,19 +7,19 @@ from nagios_nutanix.config.clapi import ClapiError, validate
 KNOWN = dict(known_templates=("generic-active-host-custom", "generic-active-service-custom"))
 GOOD = """\
 # comment
-CMD;ADD;Virt-Nutanix-Cvm-Api;check;$CENTREONPLUGINS$/check_nutanix_cvm -H '$_HOSTNTNX_PRISM$'
+CMD;ADD;CMD-Nutanix-Cvm;check;$CENTREONPLUGINS$/check_nutanix_cvm -H '$_HOSTNTNX_PRISM$'
 
-HTPL;ADD;Virt-Nutanix-Node-Api-custom;Nutanix node;;generic-active-host-custom;;
-HTPL;SETMACRO;Virt-Nutanix-Node-Api-custom;FILTERNAME;;0;the node
-HTPL;SETMACRO;Virt-Nutanix-Node-Api-custom;NTNX_PASSWORD;;1;Prism password
-STPL;ADD;Virt-Nutanix-Cvm-Api-custom;Nutanix-Cvm;generic-active-service-custom
-STPL;SETPARAM;Virt-Nutanix-Cvm-Api-custom;check_command;Virt-Nutanix-Cvm-Api
-STPL;SETMACRO;Virt-Nutanix-Cvm-Api-custom;WARNING;80;warning range
-STPL;SETMACRO;Virt-Nutanix-Cvm-Api-custom;SECRET;x;a secret;1
-STPL;ADDHOSTTEMPLATE;Virt-Nutanix-Cvm-Api-custom;Virt-Nutanix-Node-Api-custom
+HTPL;ADD;Virt-Nutanix-Node-Prism-custom;Nutanix node;;generic-active-host-custom;;
+HTPL;SETMACRO;Virt-Nutanix-Node-Prism-custom;FILTERNAME;;0;the node
+HTPL;SETMACRO;Virt-Nutanix-Node-Prism-custom;NTNX_PASSWORD;;1;Prism password
+STPL;ADD;SVC-Nutanix-Cvm-custom;Nutanix-Cvm;generic-active-service-custom
+STPL;SETPARAM;SVC-Nutanix-Cvm-custom;check_command;CMD-Nutanix-Cvm
+STPL;SETMACRO;SVC-Nutanix-Cvm-custom;WARNING;80;warning range
+STPL;SETMACRO;SVC-Nutanix-Cvm-custom;SECRET;x;a secret;1
+STPL;ADDHOSTTEMPLATE;SVC-Nutanix-Cvm-custom;Virt-Nutanix-Node-Prism-custom
 HG;ADD;HG-Cluster-PROD-A;Nutanix cluster PROD-A
 HOST;ADD;PROD-A;cluster;10.0.0.1;;Central;HG-Cluster-PROD-A
-HOST;ADD;node-01;node;10.0.0.11;Virt-Nutanix-Node-Api-custom;Central;HG-Cluster-PROD-A
+HOST;ADD;node-01;node;10.0.0.11;Virt-Nutanix-Node-Prism-custom;Central;HG-Cluster-PROD-A
 HOST;SETMACRO;node-01;FILTERNAME;node-01;0;the node
 HOST;ADDPARENT;node-01;PROD-A
 HOST;APPLYTPL;node-01
@@ -37,10 +37,10 @@ def test_a_good_file_counts_its_commands():
     ("CMD;ADD;x;probe;/bin/true", "command type 'probe'"),
     ("CMD;ADD;x;check;", "empty command line"),
     ("HTPL;SETMACRO;Nope;M;v;0;d", "HTPL Nope is used before it is added"),
-    ("HTPL;SETMACRO;Virt-Nutanix-Node-Api-custom;lower;v;0;d", "is not upper-case"),
-    ("HTPL;SETMACRO;Virt-Nutanix-Node-Api-custom;M;v;yes;d", "is_password must be 0 or 1"),
-    ("STPL;SETMACRO;Virt-Nutanix-Cvm-Api-custom;M;v;d;2", "is_password must be 0 or 1"),
-    ("STPL;SETPARAM;Virt-Nutanix-Cvm-Api-custom;check_command;Nope", "command Nope is used"),
+    ("HTPL;SETMACRO;Virt-Nutanix-Node-Prism-custom;lower;v;0;d", "is not upper-case"),
+    ("HTPL;SETMACRO;Virt-Nutanix-Node-Prism-custom;M;v;yes;d", "is_password must be 0 or 1"),
+    ("STPL;SETMACRO;SVC-Nutanix-Cvm-custom;M;v;d;2", "is_password must be 0 or 1"),
+    ("STPL;SETPARAM;SVC-Nutanix-Cvm-custom;check_command;Nope", "command Nope is used"),
     ("HOST;ADD;h;a;1.2.3.4;Nope;Central;", "host template Nope is used before"),
     ("HOST;ADD;h;a;1.2.3.4;;Central;HG-Nope", "host group HG-Nope is used before"),
     ("HOST;ADD;h;a;1.2.3.4;;;", "host h names no poller"),

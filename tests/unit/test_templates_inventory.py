@@ -40,7 +40,15 @@ def test_defaults_and_format_settings():
         9441, "pe", "--insecure", "")
     assert found.setting("nagios", "plugin_dir") == "/opt/plugins"
     assert found.setting("nagios", "host_template") == "generic-host"
-    assert found.runbook_url == "file:///usr/share/doc/nagios-nutanix/runbook.md"
+
+
+
+def test_the_default_runbook_is_the_uncompressed_copy_the_packages_install():
+    found = parse([{"name": "PROD-A", "prism": "10.0.0.1", "credentials": AUTH}])
+    # Not /usr/share/doc/...: Debian gzips documentation over 4 KB there.
+    assert found.runbook_url == "file:///usr/share/nagios-nutanix/runbook.md"
+    with open(os.path.join(ROOT, "templates", "example-inventory.yaml")) as handle:
+        assert yaml.safe_load(handle)["runbook_url"] == found.runbook_url
 
 
 def test_a_clusters_own_credentials_replace_the_default_ones():
@@ -94,9 +102,17 @@ def test_host_names_must_be_unique_across_clusters():
 
 
 def test_the_same_cluster_twice_is_refused():
-    with pytest.raises(inventory.InventoryError, match="listed twice"):
+    with pytest.raises(inventory.InventoryError) as caught:
         parse([{"name": "A", "prism": "x", "credentials": AUTH},
-               {"name": "a", "prism": "X", "credentials": AUTH}])
+               {"name": "a", "prism": "X", "credentials": AUTH, "host_name": "A2"}])
+    assert str(caught.value) == "inv.yaml: cluster a on X:9440 is listed twice"
+
+
+def test_the_same_name_and_address_on_another_port_is_another_cluster():
+    found = parse([{"name": "A", "prism": "x", "credentials": AUTH},
+                   {"name": "A", "prism": "x", "port": 9441, "credentials": AUTH,
+                    "host_name": "A-9441"}])
+    assert [(c.host_name, c.port) for c in found.clusters] == [("A", 9440), ("A-9441", 9441)]
 
 
 def test_load_names_a_missing_file_and_bad_yaml(tmp_path):
@@ -170,6 +186,24 @@ def test_discovery_names_the_credentials_it_lacks():
     assert str(caught.value).startswith(
         "no credentials to ask Prism with: its password is a macro (DrPass) only the "
         "monitoring engine knows; give --discovery-auth-file")
+
+
+def discovery_options(tmp_path, file_text, creds):
+    auth = tmp_path / "discovery.auth"
+    auth.write_text(file_text)
+    auth.chmod(0o600)
+    found = parse([{"name": "DR", "prism": "pc", "type": "pc", "credentials": creds}])
+    return discovery._options(found.clusters[0], str(auth), 10, str(tmp_path), environ={})
+
+
+def test_the_discovery_auth_file_gives_user_and_password_together(tmp_path):
+    options = discovery_options(tmp_path, "username = admin\npassword = s3cret\n",
+                                {"username": "monitoring", "password_macro": "DrPass"})
+    assert (options.username, options.password) == ("admin", "s3cret")
+    # A file with a password only: the inventory's username goes with it.
+    options = discovery_options(tmp_path, "password = s3cret\n",
+                                {"username": "monitoring", "password_macro": "DrPass"})
+    assert (options.username, options.password) == ("monitoring", "s3cret")
 
 
 def test_example_inventory_is_valid_yaml_with_comments_for_every_key():
