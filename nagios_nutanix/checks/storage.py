@@ -287,10 +287,10 @@ SPEC = CheckSpec(
         Option(("--filter-container",), "check only this storage container (by name or "
                "UUID, exact, case-insensitive); pools, cluster-wide usage and resilient "
                "capacity are then left to an unfiltered service", metavar="NAME",
-               macro="CONTAINERNAME"),
+               macro="FILTERCONTAINER"),
         Option(("--filter-container-regex",), "check only the storage containers whose name "
                "matches this regular expression as a whole, case-insensitive",
-               metavar="PATTERN", macro="CONTAINERNAME_REGEX"),
+               metavar="PATTERN", macro="FILTERCONTAINER_REGEX"),
         Option(("--container-warning",), "warning range for a container's usage percentage "
                "(default: -w)", type="range", metavar="RANGE"),
         Option(("--container-critical",), "critical range for a container's usage percentage "
