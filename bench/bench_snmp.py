@@ -120,7 +120,7 @@ class Agents:
 
 
 def credentials(version):
-    return ["-C", "public"] if version == "2c" else list(V3)
+    return ["--snmp-version", "2c", "-C", "public"] if version == "2c" else list(V3)
 
 
 def backend_available(backend):

@@ -43,7 +43,7 @@ def _snmp_runs(spec, agents):
     hosts the scenario's `snmp:` block troubles (node-01 when it names none)."""
     if agents is None:
         return []
-    base = ["--snmp-port", str(agents.port)]
+    base = ["--snmp-port", str(agents.port), "--snmp-version", "2c"]  # community from the env
     if "NUTANIX-MIB" in spec.sources:
         return [["-H", a.address] + base for a in agents.agents if a.role == "cvm"]
     from .emulator.snmprec import snmp_settings

@@ -188,8 +188,9 @@ def snmp_agents():
 
 @pytest.fixture
 def run_snmp_check(state_dir):
-    """Run plugins/check_nutanix_<check> against snmpsim: v2c community `public`, or v3 with
-    one of the scenario's users (`version="3", user="monitor"`)."""
+    """Run plugins/check_nutanix_<check> against snmpsim: v2c community `public` (the
+    NUTANIX-MIB checks default to v3, so `--snmp-version 2c` is given), or v3 with one of the
+    scenario's users (`version="3", user="monitor"`)."""
 
     def run(agents, *args, check="snmp-cluster", host=None, node=None, version="2c",
             user="monitor", backend=None, credentials=True, env=None, timeout=60):
@@ -200,7 +201,7 @@ def run_snmp_check(state_dir):
         argv = [sys.executable, os.path.join(ROOT, "plugins", "check_nutanix_%s" % check),
                 "-H", host, "--snmp-port", str(agents.port)]
         if credentials and version == "2c":
-            argv += ["-C", "public"]
+            argv += ["--snmp-version", "2c", "-C", "public"]
         elif credentials:
             account = agents.user(user)
             argv += ["--snmp-version", "3", "--snmp-user", account["name"]]

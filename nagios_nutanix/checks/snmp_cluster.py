@@ -10,12 +10,14 @@ from ..plugin.sanitize import clean
 from ..plugin.state import State
 from .snmp_common import (
     SNMP_UNKNOWN_ALERT,
+    Usage,
     latency_words,
-    open_cvm_agent,
-    size,
+    read_cvm_agent,
     thresholds,
+    used_words,
 )
 from .spec import Alert, CheckSpec, MetricSpec, threshold_options
+from .storage import percent, space_metrics
 
 ClusterScalars = namedtuple("ClusterScalars", "name version status total_bytes used_bytes iops "
                                               "latency bandwidth_kBps agent")
@@ -25,15 +27,15 @@ def collect(context):
     from ..snmp import mib
     from ..snmp.session import number, text
 
-    agent = open_cvm_agent(context)
-    try:
+    def read(agent):
         values = agent.get(mib.CLUSTER_SCALARS, "the cluster scalars (NUTANIX-MIB .501-.508)")
-    finally:
-        agent.close()
-    return ClusterScalars(
-        text(values["name"]), text(values["version"]), text(values["status"]),
-        number(values["total_bytes"]), number(values["used_bytes"]), number(values["iops"]),
-        number(values["latency"]), number(values["bandwidth_kBps"]), agent.target.host)
+        return ClusterScalars(
+            text(values["name"]), text(values["version"]), text(values["status"]),
+            number(values["total_bytes"]), number(values["used_bytes"]),
+            number(values["iops"]), number(values["latency"]),
+            number(values["bandwidth_kBps"]), agent.target.host)
+
+    return read_cvm_agent(context, read)
 
 
 def aos_version(version):
@@ -57,21 +59,15 @@ def evaluate(model, options):
                           brief="cluster %s" % clean(status)))
 
     usage = Thresholds(options.warning, options.critical)
-    pct = None
-    if model.total_bytes and model.used_bytes is not None:
-        pct = model.used_bytes * 100.0 / model.total_bytes
-        items.append(Item(usage.evaluate(pct), "storage %.1f%% used (%s of %s)" % (
-            pct, size(model.used_bytes), size(model.total_bytes)),
-            brief="storage %.1f%% used" % pct))
+    space = Usage(model.name, capacity=model.total_bytes, used=model.used_bytes)
+    pct = space.percent
+    if pct is not None:
+        items.append(Item(usage.evaluate(pct), "storage %s" % used_words(space),
+                          brief="storage %s used" % percent(pct)))
     else:
         items.append(Item(State.UNKNOWN, "storage capacity or usage not served "
                                          "(clusterTotalStorageCapacity/UsedStorageCapacity)"))
-    metrics += [
-        Metric("cluster.space.usage.percentage", None if pct is None else round(pct, 2), "%",
-               usage.warning, usage.critical, 0, 100),
-        Metric("cluster.space.usage.bytes", model.used_bytes, "B", minimum=0,
-               maximum=model.total_bytes),
-    ]
+    metrics += space_metrics("cluster", space, usage)
 
     latency = thresholds(options, "latency")
     if model.latency is None:
@@ -97,8 +93,7 @@ def evaluate(model, options):
         items.append(Item(State.OK, "version %s" % clean(model.version)))
     ok = ["started"]
     if pct is not None:
-        ok.append("storage %.1f%% used (%s of %s)" % (pct, size(model.used_bytes),
-                                                      size(model.total_bytes)))
+        ok.append("storage %s" % used_words(space))
     if model.iops is not None:
         ok.append("%d IOPS" % model.iops)
     if model.latency is not None:
@@ -123,10 +118,12 @@ SPEC = CheckSpec(
                               "microseconds is INFERRED)")
     + threshold_options("iops", "cluster IOPS", ""),
     metrics=(
-        MetricSpec("cluster.space.usage.percentage", "%", "used / total storage capacity; -w/-c "
-                   "apply", minimum=0, maximum=100),
         MetricSpec("cluster.space.usage.bytes", "B", "used storage "
                    "(clusterUsedStorageCapacity); max is the total capacity", minimum=0),
+        MetricSpec("cluster.space.capacity.bytes", "B", "total storage capacity "
+                   "(clusterTotalStorageCapacity)", minimum=0),
+        MetricSpec("cluster.space.usage.percentage", "%", "used / total storage capacity; -w/-c "
+                   "apply", minimum=0, maximum=100),
         MetricSpec("io.latency.microseconds", "us", "cluster-wide average IO latency "
                    "(clusterLatency)", minimum=0),
         MetricSpec("io.operations.persecond", "", "cluster-wide IOPS (clusterIops)",
@@ -153,7 +150,8 @@ SPEC = CheckSpec(
     default_critical="90",
     notes=(
         "The agent answers on every CVM and the cluster VIP. Prism configures SNMPv3 users for "
-        "polling; whether an agent answers v2c depends on the AOS version (INFERRED).",
+        "polling, hence the default --snmp-version 3; whether an agent answers v2c is not "
+        "documented (INFERRED unsupported).",
     ),
     protocol="snmp",
 )

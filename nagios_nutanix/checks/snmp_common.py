@@ -1,13 +1,15 @@
-"""What the SNMP checks share: the connection, the cluster's name, the CVM directory (the
-NUTANIX-MIB CVM tables joined), status words, and per-object usage judgements."""
+"""What the SNMP checks share: reading the Nutanix agent (clusterName rides on the first
+request), the CVM directory (the NUTANIX-MIB CVM tables joined), naming a CVM's host, status
+words, and per-object usage judgements."""
 
+from ..nodes import NodeVerdict, filtered, matcher, node_result, select
 from ..plugin.perfdata import Metric
 from ..plugin.ranges import Thresholds
 from ..plugin.result import Item
 from ..plugin.sanitize import clean
 from ..plugin.state import State
 from ..plugin.words import size
-from .spec import Alert, Option
+from .spec import Alert, MetricSpec, Option
 
 
 def latency_words(microseconds):
@@ -29,11 +31,6 @@ def filter_options(by, macro="FILTERNAME"):
     )
 
 
-def filtered(options):
-    return bool(getattr(options, "filter_name", None)
-                or getattr(options, "filter_name_regex", None))
-
-
 def folded(items, ok_text):
     """A sound object's items as one line (so 16 nodes fit the 8 KB output); an object in
     trouble keeps every line."""
@@ -51,28 +48,35 @@ def thresholds(options, key):
 SNMP_UNKNOWN_ALERT = Alert(
     "UNKNOWN", "the agent does not answer, refuses the credentials, or lacks the table",
     "The line names the agent and the table. No answer: SNMP enabled in Prism (Settings > "
-    "SNMP), UDP 161 open from the poller, community or v3 user right. Authentication "
+    "SNMP), UDP 161 open from the poller, the v3 user right (the Nutanix agent serves the v3 "
+    "users configured in Prism; v2c communities are not documented). Authentication "
     "failure: check the v3 user's protocols and pass phrases. noSuchObject or an empty "
     "table: -H is not a CVM/cluster VIP with the Nutanix agent, or the AOS version does not "
-    "serve that table.")
+    "serve that table (the line says which when the agent answers other NUTANIX-MIB objects).")
 
 
-def open_cvm_agent(context):
+# ------------------------------------------------------------------ the Nutanix agent
+
+
+def read_cvm_agent(context, read):
+    """read(agent) with the Nutanix agent of -H open, closed afterwards. clusterName (the scope
+    of every NUTANIX-MIB check; cluster_name()) is asked along with read's first request."""
+    from ..snmp import mib
     from ..snmp.session import open_agent
 
-    return open_agent(context)
+    agent = open_agent(context)
+    agent.also_ask([("cluster_name", mib.CLUSTER_NAME)])
+    try:
+        return read(agent)
+    finally:
+        agent.close()
 
 
 def cluster_name(agent):
-    """clusterName.0, the scope of every NUTANIX-MIB check; the agent's address if missing."""
-    from ..snmp import mib
+    """clusterName.0 as read_cvm_agent() asked it; the agent's address when it is not served."""
     from ..snmp.session import text
 
-    try:
-        value = agent.get([("name", mib.CLUSTER_NAME)], "clusterName")["name"]
-    except Exception:  # the tables may still answer; the scope then names the agent
-        value = None
-    return text(value) or agent.target.host
+    return text(agent.scalars.get("cluster_name")) or agent.target.host
 
 
 # ------------------------------------------------------------------ status words
@@ -82,6 +86,10 @@ def cluster_name(agent):
 UP_WORDS = frozenset(("up", "started", "running", "on", "ok", "normal", "healthy", "true"))
 DOWN_WORDS = frozenset(("down", "stopped", "off", "failed", "dead", "error", "false", "kdown",
                         "not running", "unhealthy", "crashed"))
+STATUS_WORDS_NOTE = (
+    "The status vocabulary is not documented: %s count as up and %s as down, "
+    "case-insensitively (INFERRED); anything else is UNKNOWN with the raw value."
+    % ("/".join(sorted(UP_WORDS)), "/".join(sorted(DOWN_WORDS))))
 
 
 def status_state(value):
@@ -180,9 +188,11 @@ def find_cvm(cvms, ident):
 
 def attach_hosts(agent, cvms):
     """Name each CVM's AHV host from vmInformationTable (CVMs listed as VMs: INFERRED) and
-    hypervisorInformationTable; CVMs not found keep host None."""
+    hypervisorInformationTable; CVMs not found keep host None. An agent without the VM table's
+    host column (noSuchObject) leaves the CVMs their own names; any other failure (no answer,
+    refused credentials) raises."""
     from ..snmp import mib
-    from ..snmp.session import SnmpError, text
+    from ..snmp.session import NoSuchObject, text
 
     wanted = {cvm.name.lower(): cvm for cvm in cvms}
     # The VM table can be long: walk the names only, then ask the host of the CVM rows.
@@ -199,7 +209,7 @@ def attach_hosts(agent, cvms):
         try:
             answer = agent.get([(index, "%s.%s" % (column, index)) for index, _ in chunk],
                                "the hosts of the CVMs (vmInformationTable vmHypervisorId)")
-        except SnmpError:  # no host column: the CVMs keep their own names only
+        except NoSuchObject:
             return
         for index, cvm in chunk:
             cvm.host = host_names.get(normalized_id(answer.get(index)))
@@ -207,8 +217,6 @@ def attach_hosts(agent, cvms):
 
 def select_cvms(agent, cvms, options, where):
     """FILTERNAME over CVMs: by CVM name or id first; by host name after asking the VM table."""
-    from ..nodes import matcher, select
-
     keep = matcher(options)
     if keep is None:
         return list(cvms)
@@ -219,19 +227,71 @@ def select_cvms(agent, cvms, options, where):
     return select(cvms, options, lambda c: [n for n in c.names() if n], where, what="CVM")
 
 
+def name_hosts(agent, cvms, troubled):
+    """Name the hosts of the CVMs when one is in trouble (`troubled(cvm)`), so that the problem
+    line names the node; a sound cluster costs no VM table walk. Returns None, or why the
+    names could not be read (the verdicts stand without them)."""
+    from ..snmp.session import SnmpError
+
+    if all(c.host for c in cvms) or not any(troubled(c) for c in cvms):
+        return None
+    try:
+        attach_hosts(agent, cvms)
+    except SnmpError as exc:
+        return "the CVMs' host names could not be read: %s" % exc
+    return None
+
+
+class CvmVerdict(NodeVerdict):
+    """A CVM's verdict. In trouble its words start with its host when known (`NTNX-...-C-CVM
+    (host node-03: data services Down)`); checked alone, the scope is the host
+    (cvm_result)."""
+
+    __slots__ = ("host", "host_ok")
+
+    def __init__(self, cvm, items, metrics, ok_words, host_ok=None):
+        ok = ok_words
+        if ok and cvm.host:
+            ok += ", host %s" % clean(cvm.host)
+        NodeVerdict.__init__(self, clean(cvm.name), folded(items, ok), metrics, ok)
+        self.host = clean(cvm.host) if cvm.host else None
+        self.host_ok = host_ok or ok_words  # the OK words when the scope names the host
+
+    def brief(self):
+        words = NodeVerdict.brief(self)
+        if self.host and self.state != State.OK:
+            return "host %s: %s" % (self.host, words)
+        return words
+
+
+def cvm_result(cluster, verdicts, is_filtered, ok_summary, hosts_note=None, **kwargs):
+    """node_result() over CVM verdicts; one CVM checked whose host is known has the host as
+    scope (`PROD-A/node-03`): on-call sees the node, perfdata keeps the CVM's name."""
+    info = list(kwargs.pop("info", ()))
+    if hosts_note:
+        info.append(clean(hosts_note))
+    result = node_result(clean(cluster), verdicts, is_filtered, ok_summary, info=info,
+                         noun="CVMs", **kwargs)
+    if is_filtered and len(verdicts) == 1 and getattr(verdicts[0], "host", None):
+        result.scope = "%s/%s" % (clean(cluster), verdicts[0].host)
+        result.ok_summary = verdicts[0].host_ok
+    return result
+
+
 # ------------------------------------------------------------------ usage of pools/containers
 
 
 class Usage:
-    """A storage object's row: name, capacity, usage, IOPS, latency."""
+    """A storage object's row: name, capacity, usage, IOPS, latency (the attributes
+    storage.space_metrics reads, so both storage checks label their perfdata alike)."""
 
-    __slots__ = ("name", "id", "total", "used", "iops", "latency_us", "bandwidth_kBps")
+    __slots__ = ("name", "id", "capacity", "used", "iops", "latency_us", "bandwidth_kBps")
 
-    def __init__(self, name, id=None, total=None, used=None, iops=None, latency_us=None,
+    def __init__(self, name, id=None, capacity=None, used=None, iops=None, latency_us=None,
                  bandwidth_kBps=None):
         self.name = name
         self.id = id
-        self.total = total
+        self.capacity = capacity
         self.used = used
         self.iops = iops
         self.latency_us = latency_us
@@ -239,9 +299,9 @@ class Usage:
 
     @property
     def percent(self):
-        if self.total is None or self.used is None or self.total <= 0:
+        if self.capacity is None or self.used is None or self.capacity <= 0:
             return None
-        return self.used * 100.0 / self.total
+        return self.used * 100.0 / self.capacity
 
 
 def usage_rows(rows):
@@ -254,25 +314,28 @@ def usage_rows(rows):
             for index, r in rows.items()]
 
 
-def judge_usage(obj, options, noun, prefix):
+def used_words(obj):
+    """`18.5 % used (15.5 TiB of 83.8 TiB)`: the Prism storage check's way of saying it."""
+    from .storage import percent
+
+    return "%s used (%s of %s)" % (percent(obj.percent), size(obj.used), size(obj.capacity))
+
+
+def judge_usage(obj, options, prefix):
     """(items, metrics, brief) of one pool or container."""
+    from .storage import percent, space_metrics
+
     usage = Thresholds(options.warning, options.critical)
     latency = thresholds(options, "latency")
-    items, metrics = [], []
+    items = []
     pct = obj.percent
     if pct is None:
         items.append(Item(State.UNKNOWN, "capacity or usage not served",
                           brief="usage unknown"))
     else:
-        state = usage.evaluate(pct)
-        items.append(Item(state, "%.1f%% used (%s of %s)" % (
-            pct, size(obj.used), size(obj.total)), brief="%.1f%% used" % pct))
-    metrics.append(Metric(prefix + ".space.usage.percentage",
-                          None if pct is None else round(pct, 2),
-                          "%", usage.warning, usage.critical, 0, 100, instance=obj.name))
-    metrics.append(Metric(prefix + ".space.usage.bytes", obj.used, "B", minimum=0,
-                          maximum=obj.total,
-                          instance=obj.name))
+        items.append(Item(usage.evaluate(pct), used_words(obj),
+                          brief="%s used" % percent(pct)))
+    metrics = space_metrics(prefix, obj, usage, instance=obj.name)
     if obj.latency_us is not None:
         state = latency.evaluate(obj.latency_us)
         items.append(Item(state, "average IO latency %s" % latency_words(obj.latency_us),
@@ -281,40 +344,39 @@ def judge_usage(obj, options, noun, prefix):
                           latency.critical, 0, instance=obj.name))
     metrics.append(Metric("io.operations.persecond", obj.iops, "", minimum=0,
                           instance=obj.name))
-    brief = "%.1f%% used" % pct if pct is not None else "usage unknown"
+    brief = "%s used" % percent(pct) if pct is not None else "usage unknown"
     return items, metrics, brief
 
 
 def collect_usage(context, table, noun):
-    """(cluster, [Usage] kept by --filter-name, filtered) of the pool or container table."""
-    from ..nodes import select
+    """(cluster, [Usage] kept by --filter-name, filtered, agent) of the pool or container
+    table."""
 
-    agent = open_cvm_agent(context)
-    try:
+    def read(agent):
         rows = usage_rows(agent.table(table))
         cluster = cluster_name(agent)
-    finally:
-        agent.close()
-    chosen = select(rows, context.options, lambda u: [u.name, u.id],
-                    "cluster %s (%s)" % (clean(cluster), table.name), what=noun)
-    return cluster, chosen, filtered(context.options), agent.target.host
+        chosen = select(rows, context.options, lambda u: [u.name, u.id],
+                        "cluster %s (%s)" % (clean(cluster), table.name), what=noun)
+        return cluster, chosen, filtered(context.options), agent.target.host
+
+    return read_cvm_agent(context, read)
 
 
 def evaluate_usage(model, options, noun, plural, prefix):
     """The node-scoped result shape over pools or containers: one verdict each."""
-    from ..nodes import NodeVerdict, node_result
+    from .storage import percent
 
     cluster, objects, is_filtered, agent = model
     verdicts = []
     for obj in objects:
-        items, metrics, brief = judge_usage(obj, options, noun, prefix)
+        items, metrics, brief = judge_usage(obj, options, prefix)
         verdicts.append(NodeVerdict(clean(obj.name), items, metrics, brief))
     pcts = [o.percent for o in objects if o.percent is not None]
     ok = "%d %s" % (len(objects), noun if len(objects) == 1 else plural)
     if len(pcts) == 1:
-        ok += ", %.1f%% used" % pcts[0]
+        ok += ", %s used" % percent(pcts[0])
     elif pcts:
-        ok += ", the fullest %.1f%% used" % max(pcts)
+        ok += ", the fullest %s used" % percent(max(pcts))
     return node_result(clean(cluster), verdicts, is_filtered, ok, noun=plural,
                        notes=["source: NUTANIX-MIB on %s" % agent])
 
@@ -323,7 +385,7 @@ def usage_alerts(noun, plural):
     return (
         Alert("WARNING", "a %s at or above -w (default 80 %%) used" % noun,
               "Free space in it (old snapshots, unused VMs or vDisks) or extend it; at -c "
-              "(default 90 %%, CRITICAL) writes are close to failing and the cluster may "
+              "(default 90 %, CRITICAL) writes are close to failing and the cluster may "
               "not rebuild after a node loss."),
         Alert("WARNING", "a %s's latency outside --warning-latency/--critical-latency" % noun,
               "Look at Prism > Analysis for the VMs driving the IO."),
@@ -334,14 +396,15 @@ def usage_alerts(noun, plural):
 
 
 def usage_metrics(per, prefix):
-    from .spec import MetricSpec
-
+    """The perfdata of pools or containers: the Prism storage check's names where the meaning
+    is the same."""
     return (
-        MetricSpec(prefix + ".space.usage.percentage", "%", "used / total capacity; -w/-c "
-                   "apply",
-                   per_instance=per, minimum=0, maximum=100),
         MetricSpec(prefix + ".space.usage.bytes", "B", "used bytes; max is the capacity",
                    per_instance=per, minimum=0),
+        MetricSpec(prefix + ".space.capacity.bytes", "B", "capacity as the agent reports it",
+                   per_instance=per, minimum=0),
+        MetricSpec(prefix + ".space.usage.percentage", "%", "used / capacity; -w/-c apply",
+                   per_instance=per, minimum=0, maximum=100),
         MetricSpec("io.latency.microseconds", "us", "average IO latency", per_instance=per,
                    minimum=0),
         MetricSpec("io.operations.persecond", "", "IOPS", per_instance=per, minimum=0),

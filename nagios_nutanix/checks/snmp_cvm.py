@@ -4,7 +4,7 @@ pid lists of the obsolete serviceStatusTable (.2) when the agent still serves it
 
 from collections import namedtuple
 
-from ..nodes import NodeVerdict, node_result
+from ..nodes import filtered
 from ..plugin.perfdata import Metric
 from ..plugin.ranges import Range
 from ..plugin.result import Item
@@ -12,19 +12,21 @@ from ..plugin.sanitize import clean
 from ..plugin.state import State
 from .snmp_common import (
     SNMP_UNKNOWN_ALERT,
+    STATUS_WORDS_NOTE,
+    CvmVerdict,
     cluster_name,
     cvm_directory,
+    cvm_result,
     filter_options,
-    filtered,
     find_cvm,
-    folded,
-    open_cvm_agent,
+    name_hosts,
+    read_cvm_agent,
     select_cvms,
     status_state,
 )
 from .spec import Alert, CheckSpec, MetricSpec
 
-Model = namedtuple("Model", "cluster cvms filtered obsolete agent")
+Model = namedtuple("Model", "cluster cvms filtered obsolete agent hosts_note")
 
 OBSOLETE = "obsolete serviceStatusTable"
 CST = "controllerStatusTable"
@@ -33,8 +35,9 @@ CST = "controllerStatusTable"
 def collect(context):
     from ..snmp import mib
 
-    agent = open_cvm_agent(context)
-    try:
+    options = context.options
+
+    def read(agent):
         resources = agent.table(mib.CVM_RESOURCES)
         statuses = agent.table(mib.CONTROLLER_STATUS)
         services = agent.table(mib.SERVICE_STATUS, required=False)
@@ -44,70 +47,80 @@ def collect(context):
             cvm = find_cvm(cvms, row.get("cvm_id"))
             if cvm is not None:
                 cvm.services = row
-        chosen = select_cvms(agent, cvms, context.options,
+        chosen = select_cvms(agent, cvms, options,
                              "cluster %s (controllerVMResourceTable)" % clean(cluster))
-    finally:
-        agent.close()
-    return Model(cluster, chosen, filtered(context.options), bool(services), agent.target.host)
+        obsolete = bool(services)
+        note = name_hosts(agent, chosen, lambda c: judge(c, obsolete).state != State.OK)
+        return Model(cluster, chosen, filtered(options), obsolete, agent.target.host, note)
+
+    return read_cvm_agent(context, read)
+
+
+def _status_items(cvm):
+    """(items, down count) of the CVM's controllerStatusTable row."""
+    from ..snmp.session import text
+
+    if cvm.status is None:
+        return [Item(State.UNKNOWN, "no %s row for this CVM (id %s)" % (
+            CST, ", ".join(clean(i) for i in cvm.ids) or "unknown"),
+            brief="status not served")], 0
+    items, down = [], 0
+    for column, words in (("cvm_status", "CVM"), ("data_services", "data services"),
+                          ("metadata_services", "metadata services")):
+        raw = cvm.status.get(column)
+        state, word = status_state(text(raw))
+        if raw is None:
+            items.append(Item(State.UNKNOWN, "%s status not served" % words,
+                              brief="%s status unknown" % words, source=CST))
+            continue
+        if state == State.UNKNOWN:
+            items.append(Item(state, "%s status %r is not a known status word" % (
+                words, word), brief="%s %r" % (words, word), source=CST))
+        else:
+            items.append(Item(state, "%s %s" % (words, word), source=CST))
+        down += state == State.CRITICAL
+    return items, down
+
+
+def _service_items(cvm, obsolete):
+    """(items, down count) of the CVM's row in the obsolete serviceStatusTable."""
+    from ..snmp.mib import SERVICE_COLUMNS
+    from ..snmp.session import text
+
+    if cvm.services is None:
+        if obsolete:
+            return [Item(State.OK, "no %s row for this CVM" % OBSOLETE, source=OBSOLETE)], 0
+        return [], 0
+    stopped, running = [], []
+    for service in SERVICE_COLUMNS:
+        pids = cvm.services.get(service)
+        if pids is None:  # column not served: nothing to say about that service
+            continue
+        (running if text(pids) else stopped).append(service)
+    items = [Item(State.CRITICAL, "%s DOWN: no pid in the %s" % (service, OBSOLETE),
+                  brief="%s DOWN" % service, source=OBSOLETE) for service in stopped]
+    if running:
+        items.append(Item(State.OK, "running per the %s: %s" % (OBSOLETE, ", ".join(running)),
+                          source=OBSOLETE))
+    return items, len(stopped)
 
 
 def judge(cvm, obsolete):
     from ..snmp.session import text
 
-    items = []
-    down = 0
-    if cvm.status is None:
-        items.append(Item(State.UNKNOWN, "no %s row for this CVM (id %s)" % (
-            CST, ", ".join(clean(i) for i in cvm.ids) or "unknown"), brief="status not served"))
-    else:
-        for column, words in (("cvm_status", "CVM"), ("data_services", "data services"),
-                              ("metadata_services", "metadata services")):
-            raw = cvm.status.get(column)
-            state, word = status_state(text(raw))
-            if raw is None:
-                items.append(Item(State.UNKNOWN, "%s status not served" % words,
-                                  brief="%s status unknown" % words, source=CST))
-                continue
-            if state == State.UNKNOWN:
-                items.append(Item(state, "%s status %r is not a known status word" % (
-                    words, word), brief="%s %r" % (words, word), source=CST))
-            else:
-                items.append(Item(state, "%s %s" % (words, word), source=CST))
-            down += state == State.CRITICAL
-    if cvm.services is not None:
-        stopped, running = [], []
-        for service in _services():
-            pids = cvm.services.get(service)
-            if pids is None:  # column not served: nothing to say about that service
-                continue
-            (running if text(pids) else stopped).append(service)
-        for service in stopped:
-            items.append(Item(State.CRITICAL, "%s DOWN: no pid in the %s" % (service, OBSOLETE),
-                              brief="%s DOWN" % service, source=OBSOLETE))
-        if running:
-            items.append(Item(State.OK, "running per the %s: %s" % (OBSOLETE,
-                                                                   ", ".join(running)),
-                              source=OBSOLETE))
-        down += len(stopped)
-    elif obsolete:
-        items.append(Item(State.OK, "no %s row for this CVM" % OBSOLETE, source=OBSOLETE))
-    metrics = [Metric("cvm.services.down.count", down, "", critical=Range.parse("0"), minimum=0,
-                      instance=cvm.name)]
-    ok = []
+    items, down = _status_items(cvm)
+    more, stopped = _service_items(cvm, obsolete)
+    items += more
+    metrics = [Metric("cvm.services.down.count", down + stopped, "", critical=Range.parse("0"),
+                      minimum=0, instance=cvm.name)]
+    ok = host_ok = None
     if cvm.status is not None:
-        ok.append("CVM %s, data and metadata services %s" % (
-            clean(text(cvm.status.get("cvm_status")) or "?"),
-            clean(text(cvm.status.get("data_services")) or "?")))
-    if cvm.host:
-        ok.append("host %s" % clean(cvm.host))
-    ok_text = ", ".join(ok) or None
-    return NodeVerdict(clean(cvm.name), folded(items, ok_text), metrics, ok_text)
-
-
-def _services():
-    from ..snmp.mib import SERVICE_COLUMNS
-
-    return SERVICE_COLUMNS
+        cvm_word = clean(text(cvm.status.get("cvm_status")) or "?")
+        services = clean(text(cvm.status.get("data_services")) or "?")
+        ok = "CVM %s, data and metadata services %s" % (cvm_word, services)
+        host_ok = "CVM %s %s, data and metadata services %s" % (clean(cvm.name), cvm_word,
+                                                                 services)
+    return CvmVerdict(cvm, items, metrics, ok, host_ok)
 
 
 def evaluate(model, options):
@@ -121,10 +134,10 @@ def evaluate(model, options):
                         for c in by_index)))
     up = sum(1 for v in verdicts if v.state == State.OK)
     ok = "%d of %d CVMs up, data and metadata services up" % (up, len(verdicts))
-    return node_result(clean(model.cluster), verdicts, model.filtered, ok, info=info,
-                       notes=["source: NUTANIX-MIB %s and controllerVMResourceTable%s on %s" % (
-                           CST, " (and the %s)" % OBSOLETE if model.obsolete else "",
-                           model.agent)], noun="CVMs")
+    return cvm_result(model.cluster, verdicts, model.filtered, ok, model.hosts_note, info=info,
+                      notes=["source: NUTANIX-MIB %s and controllerVMResourceTable%s on %s" % (
+                          CST, " (and the %s)" % OBSOLETE if model.obsolete else "",
+                          model.agent)])
 
 
 SPEC = CheckSpec(
@@ -163,11 +176,10 @@ SPEC = CheckSpec(
     collect=collect,
     evaluate=evaluate,
     notes=(
-        "The status vocabulary is not documented: Up/started/running/on/ok/normal count as up "
-        "and Down/stopped/off/failed/dead as down, case-insensitively (INFERRED); anything else "
-        "is UNKNOWN with the raw value.",
+        STATUS_WORDS_NOTE,
         "Finding a CVM's host reads the VM table, where CVMs are listed as VMs (INFERRED); it is "
-        "read only when --filter-name does not match a CVM name or id.",
+        "read only when --filter-name does not match a CVM name or id, or when a CVM is in "
+        "trouble (the problem line then names its host; checked alone, the scope is the host).",
     ),
     protocol="snmp",
 )

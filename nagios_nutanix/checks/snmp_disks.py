@@ -3,7 +3,7 @@ disks, usage, latency, IOPS."""
 
 from collections import namedtuple
 
-from ..nodes import NodeVerdict, node_result
+from ..nodes import filtered
 from ..plugin.perfdata import Metric
 from ..plugin.ranges import Range, Thresholds
 from ..plugin.result import Item
@@ -12,56 +12,87 @@ from ..plugin.state import State, worst
 from .snmp_common import (
     SNMP_UNKNOWN_ALERT,
     Cvm,
+    CvmVerdict,
     cluster_name,
     cvm_directory,
+    cvm_result,
     filter_options,
-    filtered,
     find_cvm,
-    folded,
     latency_words,
-    open_cvm_agent,
+    name_hosts,
+    normalized_id,
+    read_cvm_agent,
     select_cvms,
     thresholds,
 )
 from .spec import Alert, CheckSpec, MetricSpec, threshold_options
+from .storage import percent
 
 Disk = namedtuple("Disk", "id serial cvm_id total free latency_us iops state")
-Model = namedtuple("Model", "cluster groups filtered unplaced agent")
+# groups: [(Cvm, [Disk])] of the CVMs checked (a CVM may have no disk) and of the disks whose
+# CVM id no table lists (Cvm.joined "none"); unplaced: such disks left out by the filter.
+Model = namedtuple("Model", "cluster groups filtered unplaced agent hosts_note")
+UNPLACED = "unplaced"  # the perfdata instance of disks placed on no CVM
+
+
+def _disks(rows):
+    from ..snmp import mib
+    from ..snmp.session import number, text
+
+    out = []
+    for index, row in rows.items():
+        state = number(row["state"])
+        out.append(Disk(text(row["disk_id"]) or "#%s" % index, text(row["serial"]),
+                        text(row["cvm_id"]), number(row["total_bytes"]),
+                        number(row["free_bytes"]), number(row["latency_us"]),
+                        number(row["iops"]), mib.DISK_STATES.get(state, state)))
+    return out
+
+
+def place(disks, cvms):
+    """{id(cvm): [Disk]} over every CVM of the directory (a CVM without disks keeps an empty
+    list); a disk whose CVM id joins no CVM goes to a group of its own per raw id, added to
+    `cvms` with joined "none"."""
+    placed = {id(c): [] for c in cvms}
+    nowhere = {}
+    for disk in disks:
+        cvm = find_cvm(cvms, disk.cvm_id)
+        if cvm is None:
+            key = normalized_id(disk.cvm_id)
+            cvm = nowhere.get(key)
+            if cvm is None:
+                cvm = nowhere[key] = Cvm("CVM id %s (in no CVM table)" % (
+                    disk.cvm_id or "empty"), [disk.cvm_id] if disk.cvm_id else [],
+                    joined="none")
+                placed[id(cvm)] = []
+        placed[id(cvm)].append(disk)
+    cvms.extend(nowhere.values())
+    return placed
 
 
 def collect(context):
     from ..snmp import mib
-    from ..snmp.session import number, text
 
-    agent = open_cvm_agent(context)
-    try:
-        disks = agent.table(mib.DISK_STATUS, ("disk_id", "cvm_id", "serial", "total_bytes",
-                                              "free_bytes", "latency_us", "iops", "state"))
+    options = context.options
+
+    def read(agent):
+        rows = agent.table(mib.DISK_STATUS, ("disk_id", "cvm_id", "serial", "total_bytes",
+                                             "free_bytes", "latency_us", "iops", "state"))
         resources = agent.table(mib.CVM_RESOURCES, ("cvm_id", "name"), required=False)
         statuses = agent.table(mib.CONTROLLER_STATUS, ("cvm_id",), required=False)
         cluster = cluster_name(agent)
         cvms = cvm_directory(resources, statuses)
-        groups = {}
-        for index, row in disks.items():
-            state = number(row["state"])
-            disk = Disk(text(row["disk_id"]) or "#%s" % index, text(row["serial"]),
-                        text(row["cvm_id"]), number(row["total_bytes"]),
-                        number(row["free_bytes"]), number(row["latency_us"]),
-                        number(row["iops"]), mib.DISK_STATES.get(state, state))
-            cvm = find_cvm(cvms, disk.cvm_id)
-            if cvm is None:  # placed nowhere: a group of its own, named by the raw id
-                cvm = Cvm("CVM id %s (in no CVM table)" % (disk.cvm_id or "empty"),
-                          [disk.cvm_id] if disk.cvm_id else [], joined="none")
-                cvms.append(cvm)
-            groups.setdefault(id(cvm), (cvm, []))[1].append(disk)
-        candidates = [g[0] for g in groups.values()]
-        chosen = select_cvms(agent, candidates, context.options,
+        placed = place(_disks(rows), cvms)
+        chosen = select_cvms(agent, cvms, options,
                              "cluster %s (diskStatusTable)" % clean(cluster))
-    finally:
-        agent.close()
-    kept = [groups[id(c)] for c in chosen]
-    unplaced = sum(len(d) for c, d in groups.values() if c.joined == "none" and c not in chosen)
-    return Model(cluster, kept, filtered(context.options), unplaced, agent.target.host)
+        note = name_hosts(agent, [c for c in chosen if c.joined != "none"],
+                          lambda c: judge(c, placed[id(c)], options, True).state != State.OK)
+        unplaced = sum(len(placed[id(c)]) for c in cvms
+                       if c.joined == "none" and c not in chosen)
+        return Model(cluster, [(c, placed[id(c)]) for c in chosen], filtered(options), unplaced,
+                     agent.target.host, note)
+
+    return read_cvm_agent(context, read)
 
 
 def judge_disk(disk, cvm_name, options):
@@ -87,9 +118,9 @@ def judge_disk(disk, cvm_name, options):
         pct = (disk.total - disk.free) * 100.0 / disk.total
         state = usage.evaluate(pct)
         states.append(state)
-        words.append("%.1f%% used" % pct)
+        words.append("%s used" % percent(pct))
         if state != State.OK:
-            problems.append("disk %s %.1f%% used" % (clean(disk.id), pct))
+            problems.append("disk %s %s used" % (clean(disk.id), percent(pct)))
     if disk.latency_us is not None:
         state = latency.evaluate(disk.latency_us)
         states.append(state)
@@ -111,47 +142,80 @@ def judge_disk(disk, cvm_name, options):
     return item, metrics, pct
 
 
+def group_metrics(instance, disks, usages, options):
+    """A CVM's disks in three figures (when several CVMs are checked)."""
+    usage = Thresholds(options.warning, options.critical)
+    return [
+        Metric("disks.online.count", sum(1 for d in disks if d.state == "online"), "",
+               minimum=0, maximum=len(disks), instance=instance),
+        Metric("disks.offline.count", sum(1 for d in disks if d.state == "offline"), "",
+               critical=Range.parse("0"), minimum=0, maximum=len(disks), instance=instance),
+        Metric("disk.usage.max.percentage", round(max(usages), 2) if usages else None,
+               "%", usage.warning, usage.critical, 0, 100, instance=instance),
+    ]
+
+
+def usage_span(usages):
+    if not usages:
+        return ""
+    low, high = min(usages), max(usages)
+    if round(low) == round(high):
+        return ", %.0f %% used" % low
+    return ", %.0f-%.0f %% used" % (low, high)
+
+
 def judge(cvm, disks, options, per_disk):
     """One CVM's verdict: a line per disk (one line when all are sound); perfdata per disk
     when this CVM is the only one checked, per CVM otherwise (16 nodes x 10 disks of
-    per-disk perfdata would not fit the 8 KB output)."""
+    per-disk perfdata would not fit the 8 KB output). A CVM no disk names is UNKNOWN: its
+    disks vanished from the table, or the join failed."""
     items, metrics, usages = [], [], []
+    instance = UNPLACED if cvm.joined == "none" else cvm.name
     for disk in disks:
-        item, more, pct = judge_disk(disk, cvm.name, options)
+        item, more, pct = judge_disk(disk, instance, options)
         items.append(item)
         if per_disk:
             metrics += more
         if pct is not None:
             usages.append(pct)
+    if not disks:
+        items.append(Item(State.UNKNOWN, "no disk in diskStatusTable names this CVM (id %s)"
+                          % (" / ".join(clean(i) for i in cvm.ids) or "unknown"),
+                          brief="no disks listed"))
+    if not per_disk or not disks:
+        metrics += group_metrics(instance, disks, usages, options)
     online = sum(1 for d in disks if d.state == "online")
-    ok = "%d of %d disks online" % (online, len(disks))
-    if usages:
-        low, high = min(usages), max(usages)
-        ok += ", %.0f%% used" % low if round(low) == round(high) else \
-            ", %.0f-%.0f%% used" % (low, high)
-    if cvm.host:
-        ok += ", host %s" % clean(cvm.host)
-    if not per_disk:
-        usage = Thresholds(options.warning, options.critical)
-        metrics += [
-            Metric("disks.online.count", online, "", minimum=0, maximum=len(disks),
-                   instance=cvm.name),
-            Metric("disks.offline.count", sum(1 for d in disks if d.state == "offline"), "",
-                   critical=Range.parse("0"), minimum=0, maximum=len(disks),
-                   instance=cvm.name),
-            Metric("disk.usage.max.percentage", round(max(usages), 2) if usages else None,
-                   "%", usage.warning, usage.critical, 0, 100, instance=cvm.name),
-        ]
-    return NodeVerdict(clean(cvm.name), folded(items, ok), metrics, ok)
+    ok = "%d of %d disks online%s" % (online, len(disks), usage_span(usages))
+    return CvmVerdict(cvm, items, metrics, ok)
+
+
+def unplaced_items(groups, options):
+    """(items, metrics) of the disks whose CVM id no table lists, checked all the same: they
+    concern the cluster, not one of its CVMs."""
+    items, disks, usages = [], [], []
+    for cvm, group in groups:
+        where = clean(cvm.name)
+        for disk in group:
+            item, _, pct = judge_disk(disk, UNPLACED, options)
+            items.append(Item(item.state, "%s: %s" % (where, item.text),
+                              brief=item.brief and "%s (%s)" % (item.brief, where)))
+            disks.append(disk)
+            if pct is not None:
+                usages.append(pct)
+    if not disks:
+        return [], []
+    return items, group_metrics(UNPLACED, disks, usages, options)
 
 
 def evaluate(model, options):
-    per_disk = len(model.groups) == 1
-    verdicts = [judge(cvm, disks, options, per_disk) for cvm, disks in model.groups]
-    total = sum(len(d) for _, d in model.groups)
-    online = sum(1 for _, ds in model.groups for d in ds if d.state == "online")
-    info = []
+    real = [(c, d) for c, d in model.groups if c.joined != "none"]
     nowhere = [(c, d) for c, d in model.groups if c.joined == "none"]
+    if model.filtered and not real:  # the filter picked disks of an unknown CVM id
+        real, nowhere = nowhere, []
+    per_disk = len(real) == 1 and not nowhere
+    verdicts = [judge(cvm, disks, options, per_disk) for cvm, disks in real]
+    extra, metrics = unplaced_items(nowhere, options)
+    info = []
     if nowhere:
         info.append("%d disk(s) name a CVM id that no CVM table lists (%s): checked, but not "
                     "placed on a node" % (sum(len(d) for _, d in nowhere), ", ".join(
@@ -159,15 +223,21 @@ def evaluate(model, options):
     if model.unplaced:
         info.append("%d disk(s) could not be placed on any CVM and are not checked here: run "
                     "without --filter-name to see them" % model.unplaced)
-    by_cst = [c for c, _ in model.groups if c.joined == "index"]
+    by_cst = [c for c, _ in real if c.joined == "index"]
     if by_cst:
         info.append("disks placed through controllerStatusTable ids (the resource table "
                     "names these CVMs by other ids; rows joined by position, INFERRED): %s"
                     % ", ".join(clean(c.name) for c in by_cst))
-    ok = "%d of %d disks online on %d CVMs" % (online, total, len(verdicts))
-    return node_result(clean(model.cluster), verdicts, model.filtered, ok, info=info,
-                       notes=["source: NUTANIX-MIB diskStatusTable on %s" % model.agent],
-                       noun="CVMs")
+    placed = [d for _, ds in real for d in ds]
+    ok = "%d of %d disks online on %d CVMs" % (
+        sum(1 for d in placed if d.state == "online"), len(placed), len(verdicts))
+    if nowhere:
+        count = sum(len(d) for _, d in nowhere)
+        ok += " (and %d on %s no table lists)" % (count, "a CVM id" if len(nowhere) == 1
+                                                  else "CVM ids")
+    return cvm_result(model.cluster, verdicts, model.filtered, ok, model.hosts_note,
+                      extra=extra, metrics=metrics, info=info,
+                      notes=["source: NUTANIX-MIB diskStatusTable on %s" % model.agent])
 
 
 SPEC = CheckSpec(
@@ -178,20 +248,21 @@ SPEC = CheckSpec(
         "cluster VIP and places each disk on its CVM (controllerVMResourceTable .4, or\n"
         "controllerStatusTable .11 ids when an upgrade made the two tables disagree; quotes\n"
         "around ids are ignored). An offline disk is CRITICAL; usage (-w/-c), latency and IOPS\n"
-        "per disk. A disk whose CVM id matches no table is still checked and reported.\n"
-        "--filter-name picks one CVM by name or id, or by its host's name."),
+        "per disk. A disk whose CVM id matches no table is still checked and reported; a CVM\n"
+        "no disk names is UNKNOWN. --filter-name picks one CVM by name or id, or by its host's\n"
+        "name."),
     scope="node",
     sources=("NUTANIX-MIB",),
     options=filter_options("CVM name, CVM id, or the name of the CVM's AHV host")
     + threshold_options("latency", "a disk's average IO latency", " in microseconds"),
     metrics=(
         MetricSpec("disks.online.count", "", "online disks of the CVM (when several CVMs are "
-                   "checked)", per_instance="CVM", minimum=0),
+                   "checked; instance `unplaced`: the disks whose CVM id no table lists)",
+                   per_instance="CVM", minimum=0),
         MetricSpec("disks.offline.count", "", "offline disks of the CVM; critical above 0 "
-                   "(when several CVMs are checked)", per_instance="CVM", minimum=0),
+                   "(as above)", per_instance="CVM", minimum=0),
         MetricSpec("disk.usage.max.percentage", "%", "the fullest disk of the CVM; -w/-c apply "
-                   "(when several CVMs are checked)", per_instance="CVM", minimum=0,
-                   maximum=100),
+                   "(as above)", per_instance="CVM", minimum=0, maximum=100),
         MetricSpec("disk.usage.percentage", "%", "used share of the disk's file system; -w/-c "
                    "apply (when one CVM is checked)", per_instance="CVM~DISK", minimum=0,
                    maximum=100),
@@ -209,6 +280,10 @@ SPEC = CheckSpec(
               "scans. High latency on one disk often announces its failure."),
         Alert("UNKNOWN", "a disk's state is not online or offline",
               "The line shows the raw value; check the disk in Prism."),
+        Alert("UNKNOWN", "no disk in diskStatusTable names a CVM",
+              "Its disks vanished from the agent's table, or their CVM id no longer joins "
+              "(see the unplaced disks in the long output): compare with Prism > Hardware > "
+              "Disks for that node."),
         SNMP_UNKNOWN_ALERT,
     ),
     collect=collect,

@@ -3,7 +3,7 @@ reports it: CPU, memory, VMs, IO latency, packet drops."""
 
 from collections import namedtuple
 
-from ..nodes import NodeVerdict, node_result, select
+from ..nodes import NodeVerdict, filtered, node_result, select
 from ..plugin.perfdata import Metric
 from ..plugin.ranges import Thresholds
 from ..plugin.result import Item
@@ -13,10 +13,9 @@ from .snmp_common import (
     SNMP_UNKNOWN_ALERT,
     cluster_name,
     filter_options,
-    filtered,
     folded,
     latency_words,
-    open_cvm_agent,
+    read_cvm_agent,
     thresholds,
 )
 from .spec import Alert, CheckSpec, MetricSpec, threshold_options
@@ -31,12 +30,9 @@ def collect(context):
     from ..snmp import mib
     from ..snmp.session import number, text
 
-    agent = open_cvm_agent(context)
-    try:
-        rows = agent.table(mib.HYPERVISORS)
-        cluster = cluster_name(agent)
-    finally:
-        agent.close()
+    rows, cluster, address = read_cvm_agent(
+        context, lambda agent: (agent.table(mib.HYPERVISORS), cluster_name(agent),
+                                agent.target.host))
     hypervisors = [Hypervisor(
         text(r["name"]) or "hypervisor #%s" % index, text(r["id"]), number(r["vm_count"]),
         number(r["cpu_count"]), number(r["cpu_percent"]), number(r["memory_bytes"]),
@@ -45,7 +41,7 @@ def collect(context):
         for index, r in rows.items()]
     chosen = select(hypervisors, context.options, lambda h: [h.name, h.id],
                     "cluster %s (hypervisorInformationTable)" % clean(cluster))
-    return Model(cluster, chosen, filtered(context.options), agent.target.host)
+    return Model(cluster, chosen, filtered(context.options), address)
 
 
 def _judge(value, judge, what, unit, items, words=None):

@@ -2,7 +2,8 @@
 
 One snmpsim process, one SNMP engine per agent (its own engine id, data and loopback address),
 all on the same UDP port: the CVM agent of cluster k on 127.0.k.1, node i's AHV host agent on
-127.0.k.(i+2). v2c communities and v3 users come from the scenario's `snmp:` block. The process
+127.0.k.(i+2); the first CVM agent answers on [::1] too when the machine has IPv6 loopback (the
+checks' IPv6 path). v2c communities and v3 users come from the scenario's `snmp:` block. The process
 stops by itself after `lifetime` seconds and with `stop()`; it binds loopback addresses only.
 
 snmpsim refuses to run as root unless SNMPSIM_ALLOW_ROOT=true (or it is told to drop to another
@@ -45,6 +46,18 @@ def snmpsim_missing() -> Optional[str]:
     return None
 
 
+IPV6_LOOPBACK = "::1"
+
+
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as sock:
+            sock.bind((IPV6_LOOPBACK, 0))
+        return True
+    except OSError:
+        return False
+
+
 def _free_port(addresses: list[str], tries: int = 50) -> int:
     """A UDP port free on every address (bound then released)."""
     rng = random.Random()
@@ -53,7 +66,8 @@ def _free_port(addresses: list[str], tries: int = 50) -> int:
         sockets = []
         try:
             for address in addresses:
-                sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                family = socket.AF_INET6 if ":" in address else socket.AF_INET
+                sock = socket.socket(family, socket.SOCK_DGRAM)
                 sockets.append(sock)
                 sock.bind((address, port))
             return port
@@ -78,7 +92,8 @@ def _probe(address: str, port: int, community: str, timeout: float = 0.3) -> boo
     pdu = tlv(0xA0, tlv(0x02, b"\x01") + tlv(0x02, b"\x00") + tlv(0x02, b"\x00")
               + tlv(0x30, varbind))
     message = tlv(0x30, tlv(0x02, b"\x01") + tlv(0x04, community.encode()) + pdu)
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family, socket.SOCK_DGRAM) as sock:
         sock.settimeout(timeout)
         try:
             sock.sendto(message, (address, port))
@@ -106,6 +121,7 @@ class SnmpAgents:
         self.proc: Optional[subprocess.Popen] = None
         self.directory: Optional[str] = None
         self.errors = ""
+        self.ipv6: Optional[str] = None  # the first CVM agent's IPv6 address, once started
 
     # -- addresses ----------------------------------------------------------------------------
     def cvm_address(self, cluster: Optional[str] = None) -> str:
@@ -128,6 +144,8 @@ class SnmpAgents:
 
     def describe(self) -> str:
         parts = ["%s %s" % (a.address, a.label) for a in self.agents]
+        if self.ipv6 and self.agents:
+            parts.append("[%s] as %s" % (self.ipv6, self.agents[0].address))
         return "udp port %d: %s" % (self.port, ", ".join(parts))
 
     # -- process ------------------------------------------------------------------------------
@@ -144,6 +162,8 @@ class SnmpAgents:
                     f.write(text)
             args += ["--v3-engine-id", "auto", "--data-dir", data,
                      "--agent-udpv4-endpoint", "%s:%d" % (agent.address, self.port)]
+            if n == 0 and self.ipv6:
+                args += ["--agent-udpv6-endpoint", "[%s]:%d" % (self.ipv6, self.port)]
             for user in self.users:
                 args += ["--v3-user", str(user["name"])]
                 if user.get("auth_password"):
@@ -159,6 +179,9 @@ class SnmpAgents:
         if missing:
             raise SnmpSimError(missing)
         addresses = [a.address for a in self.agents]
+        self.ipv6 = IPV6_LOOPBACK if _ipv6_loopback() else None
+        if self.ipv6:
+            addresses.append(self.ipv6)
         self.port = self.requested_port or _free_port(addresses)
         self.directory = tempfile.mkdtemp(prefix="nutanix-snmpsim-")
         engines = self._write()

@@ -14,6 +14,7 @@ scenario block; see scenarios/README.md. Values not seen on a real agent are mar
 
 from typing import Any, Optional
 
+from ..snmp.mib import SERVICE_COLUMNS
 from . import pe
 from .world import Cluster, Node, World, load_raw, resolve_scenario, stable_int, stable_uuid
 
@@ -45,6 +46,7 @@ SNMP_DEFAULTS: dict[str, Any] = {
     "hosts": {},                      # node: {stopped: [process], load_per_core, cpu_percent,
                                       #        memory_used_percent, rx_drops, tx_drops}
     "disks": {},                      # node: {slot: {cvm_id: "..."}}
+    "no_disks": [],                   # nodes whose disks diskStatusTable does not list
     "missing": [],                    # OID prefixes the CVM agent does not serve
 }
 
@@ -184,14 +186,10 @@ def _cvm_state(node: Node, settings: dict[str, Any]) -> dict[str, Any]:
         "data_services": "Up" if on else "Down",
         "metadata_services": "Up" if on and node.metadata_store_status == "kNormalMode"
         else "Down",
-        "services_down": [] if on else list(_SERVICES),
+        "services_down": [] if on else list(SERVICE_COLUMNS),
     }
     state.update((settings.get("cvms") or {}).get(node.name) or {})
     return state
-
-
-_SERVICES = ("Zeus", "Scavenger", "Medusa", "Pithos", "Stargate", "Chronos", "Curator", "Prism",
-             "AlertManager", "StatsAggregator", "SysStatCollector")
 
 
 def _pids(node: Node, service: str) -> str:
@@ -201,25 +199,41 @@ def _pids(node: Node, service: str) -> str:
 
 
 def cvm_records(world: World, cluster: Cluster, settings: dict[str, Any]) -> list:
+    """The Nutanix agent's NUTANIX-MIB view of a cluster (the same on every CVM and the VIP)."""
     records: list = []
     first = cluster.nodes[0]
     _system(records, first.cvm_name,
             "Linux %s 5.10.205-2.el8.nutanix.20240112.x86_64 #1 SMP x86_64" % first.cvm_name,
             world.now - first.boot_time_usecs / 1e6)  # INFERRED description
-    used, total = cluster.usage_bytes, cluster.capacity_bytes
+    _cluster_scalars(records, cluster, settings)
+    _cvm_tables(records, cluster, settings)
+    _disk_table(records, cluster, settings)
+    _storage_tables(records, cluster, settings)
+    _hypervisor_table(records, cluster, settings)
+    _vm_table(records, cluster)
+    missing = [str(p) for p in settings.get("missing") or []]
+    return [r for r in records if not any(r[0] == p or r[0].startswith(p + ".")
+                                          for p in missing)]
+
+
+def _cluster_scalars(records: list, cluster: Cluster, settings: dict[str, Any]) -> None:
     st = cluster.stats
     records += [
         (NUTANIX + ".501.0", OCTETS, cluster.name),
         (NUTANIX + ".502.0", OCTETS, cluster.full_version),  # nutanix-core version (INFERRED form)
         (NUTANIX + ".503.0", OCTETS, str(settings.get("cluster_status") or "started")),
-        (NUTANIX + ".504.0", COUNTER64, total),
-        (NUTANIX + ".505.0", COUNTER64, used),
+        (NUTANIX + ".504.0", COUNTER64, cluster.capacity_bytes),
+        (NUTANIX + ".505.0", COUNTER64, cluster.usage_bytes),
         (NUTANIX + ".506.0", COUNTER64, st["iops"]),
         (NUTANIX + ".507.0", COUNTER64, st["latency_usecs"]),
         (NUTANIX + ".508.0", COUNTER64, st["bandwidth_kBps"]),
     ]
+
+
+def _cvm_tables(records: list, cluster: Cluster, settings: dict[str, Any]) -> None:
+    """softwareVersionTable (.1), the obsolete serviceStatusTable (.2) when asked,
+    controllerVMResourceTable (.4) and controllerStatusTable (.11): one row per CVM."""
     changed = set(settings.get("cvm_id_changed") or [])
-    disk_ids = settings.get("disks") or {}
     for i, node in enumerate(cluster.nodes, 1):
         ident = _quoted(settings, cvm_id(node))
         # After an upgrade the resource table may name CVMs by another id than the status and
@@ -235,7 +249,7 @@ def cvm_records(world: World, cluster: Cluster, settings: dict[str, Any]) -> lis
         if settings.get("obsolete_service_table"):
             down = {str(s).lower() for s in state.get("services_down") or []}
             columns = {1: (INTEGER, i), 2: (OCTETS, ident), 3: (OCTETS, state["status"])}
-            for c, service in enumerate(_SERVICES, 4):
+            for c, service in enumerate(SERVICE_COLUMNS, 4):
                 columns[c] = (OCTETS, "" if service.lower() in down else _pids(node, service))
             _table(records, NUTANIX + ".2.1", i, columns)
         assert node.cvm is not None
@@ -245,8 +259,17 @@ def cvm_records(world: World, cluster: Cluster, settings: dict[str, Any]) -> lis
         _table(records, NUTANIX + ".11.1", i, {
             1: (INTEGER, i), 2: (OCTETS, ident), 3: (OCTETS, state["status"]),
             4: (OCTETS, state["data_services"]), 5: (OCTETS, state["metadata_services"])})
+
+
+def _disk_table(records: list, cluster: Cluster, settings: dict[str, Any]) -> None:
+    """diskStatusTable (.3): every disk of the nodes not in `no_disks`, with the CVM id the
+    scenario's `disks:` block may change."""
+    disk_ids = settings.get("disks") or {}
+    unlisted = set(settings.get("no_disks") or [])
     index = 0
     for node in cluster.nodes:
+        if node.name in unlisted:
+            continue
         overrides = disk_ids.get(node.name) or {}
         for disk in node.disks:
             index += 1
@@ -263,12 +286,17 @@ def cvm_records(world: World, cluster: Cluster, settings: dict[str, Any]) -> lis
                 11: (COUNTER64, int(stats["io_bandwidth_kBps"])),
                 12: (COUNTER64, int(stats["num_iops"])),
                 13: (INTEGER, 1 if disk.online else 2)})
+
+
+def _storage_tables(records: list, cluster: Cluster, settings: dict[str, Any]) -> None:
+    """storagePoolInformationTable (.7) and containerInformationTable (.8)."""
+    st = cluster.stats
     pool = cluster.storage_pool
     _table(records, NUTANIX + ".7.1", 1, {
         1: (INTEGER, 1), 2: (OCTETS, _quoted(settings, str(pool["id"]).split("::")[-1])),
-        3: (OCTETS, pool["name"]), 4: (COUNTER64, total), 5: (COUNTER64, used),
-        6: (INTEGER, st["iops"]), 7: (COUNTER64, st["latency_usecs"]),
-        8: (COUNTER64, st["bandwidth_kBps"])})
+        3: (OCTETS, pool["name"]), 4: (COUNTER64, cluster.capacity_bytes),
+        5: (COUNTER64, cluster.usage_bytes), 6: (INTEGER, st["iops"]),
+        7: (COUNTER64, st["latency_usecs"]), 8: (COUNTER64, st["bandwidth_kBps"])})
     for i, container in enumerate(cluster.containers, 1):
         usage = pe.container_usage(cluster, container)
         iops = stable_int(st["iops"] + 1, cluster.name, container["name"], "iops")
@@ -281,6 +309,10 @@ def cvm_records(world: World, cluster: Cluster, settings: dict[str, Any]) -> lis
             6: (INTEGER, iops),
             7: (COUNTER64, st["latency_usecs"] + stable_int(400, container["name"], "lat")),
             8: (COUNTER64, stable_int(st["bandwidth_kBps"] + 1, container["name"], "bw"))})
+
+
+def _hypervisor_table(records: list, cluster: Cluster, settings: dict[str, Any]) -> None:
+    """hypervisorInformationTable (.9): one row per node, from its Prism stats."""
     hosts = settings.get("hosts") or {}
     for i, node in enumerate(cluster.nodes, 1):
         stats = pe.node_stats(node)
@@ -298,7 +330,11 @@ def cvm_records(world: World, cluster: Cluster, settings: dict[str, Any]) -> lis
             14: (COUNTER64, int(stats["hypervisor_num_transmitted_bytes"])),
             15: (COUNTER64, int(extra.get("rx_drops", stable_int(50, node.name, "rxd")))),
             16: (COUNTER64, int(extra.get("tx_drops", stable_int(20, node.name, "txd"))))})
-    # CVMs are listed among the VMs (INFERRED: Prism v1 lists them with controllerVm true).
+
+
+def _vm_table(records: list, cluster: Cluster) -> None:
+    """vmInformationTable (.10). CVMs are listed among the VMs (INFERRED: Prism v1 lists them
+    with controllerVm true)."""
     for i, vm in enumerate(cluster.vms, 1):
         on = vm.power_state == "on"
         _table(records, NUTANIX + ".10.1", i, {
@@ -308,9 +344,6 @@ def cvm_records(world: World, cluster: Cluster, settings: dict[str, Any]) -> lis
             7: (GAUGE32, stable_int(60, vm.uuid, "cpu") if on else 0),
             8: (COUNTER64, vm.memory_mb * 1048576),
             9: (GAUGE32, 20 + stable_int(60, vm.uuid, "mem") if on else 0)})
-    missing = [str(p) for p in settings.get("missing") or []]
-    return [r for r in records if not any(r[0] == p or r[0].startswith(p + ".")
-                                          for p in missing)]
 
 
 # --------------------------------------------------------------------------- AHV host agent

@@ -105,7 +105,7 @@ def build_parser(spec, prog):
         common.add_argument("-H", "--hostname",
                             help="SNMP agent address: a CVM or the cluster VIP for NUTANIX-MIB, "
                                  "the AHV host for its own agent")
-        add_snmp_arguments(common, _positive, _non_negative_int)
+        add_snmp_arguments(common, _positive, _non_negative_int, spec)
         auth_help = ("file of 'community = ...', 'snmp_user = ...', 'auth_password = ...' and "
                      "'priv_password = ...' lines, mode 0600")
     else:

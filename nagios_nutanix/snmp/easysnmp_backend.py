@@ -2,6 +2,11 @@
 
 AES-192/AES-256 are Net-SNMP's meaning of those names (the Blumenthal key extension, as
 `snmpget -x AES-192`); the Cisco/Reeder variant is not offered.
+
+The agent's address is resolved first (session.resolve, as the pysnmp backend does) and handed
+to Net-SNMP as a peer name (`udp:10.0.0.1:161`, `udp6:[fd00::1]:161`): easysnmp itself cuts a
+host name at ':' (no IPv6 literal) and reports a name that does not resolve as "couldn't create
+SNMP handle".
 """
 
 import os
@@ -11,6 +16,7 @@ from .session import (
     NO_SUCH_INSTANCE,
     NO_SUCH_OBJECT,
     BackendError,
+    resolve,
 )
 
 NAME = "easysnmp"
@@ -51,6 +57,25 @@ def _value(variable):
     return variable.value
 
 
+class _PeerSession(easysnmp.Session):
+    """easysnmp.Session connecting to a Net-SNMP peer name as given."""
+
+    def __init__(self, peer, **kwargs):
+        self._peer = peer
+        easysnmp.Session.__init__(self, hostname="peer", **kwargs)
+
+    @property
+    def connect_hostname(self):
+        return self._peer
+
+
+def _peer(host, port):
+    ipv6, address = resolve(host, port)
+    if ipv6:
+        return "udp6:[%s]:%d" % (address[0], port)
+    return "udp:%s:%d" % (address[0], port)
+
+
 def _oid(variable):
     oid = (variable.oid or "").lstrip(".")
     index = variable.oid_index
@@ -62,6 +87,7 @@ class Session:
         self.target = target
         self._session = None
         self._timing = None
+        self._address = None
 
     def _open(self, timeout, retries):
         # A session's timeout is fixed when it is made: remake it when the budget shrinks.
@@ -69,8 +95,10 @@ class Session:
                 and self._timing[1] == retries:
             return self._session
         t = self.target
-        kwargs = dict(hostname=t.host, remote_port=t.port, timeout=timeout, retries=retries,
-                      use_numeric=True, use_sprint_value=False, abort_on_nonexistent=False)
+        if self._address is None:
+            self._address = _peer(t.host, t.port)
+        kwargs = dict(timeout=timeout, retries=retries, use_numeric=True,
+                      use_sprint_value=False, abort_on_nonexistent=False)
         if t.version == "3":
             kwargs.update(version=3, security_level=LEVELS[t.level], security_username=t.user)
             if t.level in ("authNoPriv", "authPriv"):
@@ -81,7 +109,7 @@ class Session:
         else:
             kwargs.update(version=2, community=t.community)
         try:
-            self._session = easysnmp.Session(**kwargs)
+            self._session = _PeerSession(self._address, **kwargs)
         except Exception as exc:  # the C layer reports bad credentials here for v3
             raise _translate(exc) from None
         self._timing = (timeout, retries)
@@ -95,10 +123,11 @@ class Session:
             raise _translate(exc) from None
         return [(_oid(v), _value(v)) for v in answer]
 
-    def bulk(self, oids, max_repetitions, timeout, retries):
+    def bulk(self, oids, max_repetitions, timeout, retries, non_repeaters=0):
         session = self._open(timeout, retries)
         try:
-            answer = session.get_bulk(["." + oid for oid in oids], 0, max_repetitions)
+            answer = session.get_bulk(["." + oid for oid in oids], non_repeaters,
+                                      max_repetitions)
         except Exception as exc:
             raise _translate(exc) from None
         return [(_oid(v), _value(v)) for v in answer]

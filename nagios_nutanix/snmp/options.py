@@ -14,16 +14,34 @@ def _version(text):
     return text.lower().replace("v", "")
 
 
-def add_arguments(group, positive, non_negative_int):
+def nutanix_agent(spec):
+    """Whether the check asks the Nutanix agent (NUTANIX-MIB on the CVMs), not a host's own."""
+    return spec is None or "NUTANIX-MIB" in (getattr(spec, "sources", None) or ())
+
+
+def default_version(spec):
+    """SNMP v3 for the Nutanix agent: Prism configures only v3 users for polling (reference
+    nutanix-api.md 6.1; v2c polling INFERRED unsupported). v2c for a host's own agent: net-snmp's
+    stock configuration answers a v2c community, and whether Prism sets up an agent on AHV
+    hosts at all is unverified (a guess: --snmp-version 3 when the host is set up that way)."""
+    return "3" if nutanix_agent(spec) else "2c"
+
+
+def add_arguments(group, positive, non_negative_int, spec=None):
+    nutanix = nutanix_agent(spec)
+    group.set_defaults(snmp_nutanix_agent=nutanix)
     group.add_argument("-C", "--community",
                        help="SNMP v2c community; prefer --auth-file ('community = ...') or "
                             "NUTANIX_SNMP_COMMUNITY so it stays out of the process list")
     group.add_argument("--snmp-port", type=int, default=DEFAULT_SNMP_PORT, metavar="PORT",
                        help="UDP port of the agent (default %(default)s)")
-    group.add_argument("--snmp-version", type=_version, default="2c", choices=("1", "2c", "3"),
-                       metavar="2c|3",
+    group.add_argument("--snmp-version", type=_version, default=default_version(spec),
+                       choices=("1", "2c", "3"), metavar="2c|3",
                        help="SNMP version, 2c or 3; v1 cannot carry Counter64 and is refused "
-                            "(default %(default)s)")
+                            "(default %%(default)s: %s)" % (
+                                "Prism configures SNMPv3 users for the Nutanix agent; v2c "
+                                "polling is not documented" if nutanix else
+                                "net-snmp's stock snmpd answers a v2c community"))
     group.add_argument("--snmp-user", metavar="USER", help="SNMP v3 user (security name)")
     group.add_argument("--security-level", choices=SECURITY_LEVELS,
                        help="SNMP v3 security level (default: authPriv with --priv-password, "

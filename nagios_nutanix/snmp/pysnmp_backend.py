@@ -6,14 +6,14 @@ resolves every OID through the MIB machinery (pysmi and requests imported, a MIB
 when pysmi is installed), which costs from 0.1 s to seconds per run for nothing we use.
 
 Privacy (DES/AES) needs the `cryptography` package. AES-192/AES-256 use the Blumenthal key
-extension, Net-SNMP's meaning of those names, so both backends talk to the same agents.
+extension, Net-SNMP's meaning of those names, so both backends talk to the same agents. The
+agent's address is resolved by session.resolve (IPv4 first, then IPv6: UDP6 transport).
 """
 
 import asyncio
-import socket
 
 from pyasn1.type import univ
-from pysnmp.carrier.asyncio.dgram import udp  # ImportError: the runner says what to install
+from pysnmp.carrier.asyncio.dgram import udp, udp6  # ImportError: the runner says what to install
 from pysnmp.entity import config, engine
 from pysnmp.entity.rfc3413 import cmdgen
 from pysnmp.proto import errind, rfc1902, rfc1905
@@ -23,6 +23,7 @@ from .session import (
     NO_SUCH_INSTANCE,
     NO_SUCH_OBJECT,
     BackendError,
+    resolve,
 )
 
 NAME = "pysnmp"
@@ -47,6 +48,7 @@ _AUTH_ERRORS = {
 }
 
 _PARAMS = "nagios-nutanix"
+TIMER_RESOLUTION_S = 0.02
 
 
 def available():
@@ -77,11 +79,13 @@ class Session:
         self._loop = asyncio.new_event_loop()
         self._engine = None
         self._addresses = {}
+        self._domain = udp.DOMAIN_NAME
 
     def _configure(self):
         """The engine, its credentials and transport (inside the loop: the transport needs
         it)."""
         t = self.target
+        ipv6, address = resolve(t.host, t.port)  # BackendError before any engine is made
         snmp = engine.SnmpEngine()
         if t.version == "3":
             kwargs = {}
@@ -94,14 +98,17 @@ class Session:
         else:
             config.add_v1_system(snmp, _PARAMS, t.community)
             config.add_target_parameters(snmp, _PARAMS, _PARAMS, "noAuthNoPriv", 1)
-        config.add_transport(snmp, udp.DOMAIN_NAME,
-                             udp.UdpAsyncioTransport(loop=self._loop).open_client_mode())
+        if ipv6:
+            self._domain, transport = udp6.DOMAIN_NAME, udp6.Udp6AsyncioTransport
+            self._address = (address[0], t.port, 0, 0)
+        else:
+            self._domain, transport = udp.DOMAIN_NAME, udp.UdpAsyncioTransport
+            self._address = (address[0], t.port)
+        config.add_transport(snmp, self._domain, transport(loop=self._loop).open_client_mode())
+        # Timeouts are checked on the dispatcher's timer ticks (0.1 s by default): finer ticks
+        # keep a run that times out within -t.
+        snmp.transport_dispatcher.set_timer_resolution(TIMER_RESOLUTION_S)
         self._engine = snmp
-        try:
-            info = socket.getaddrinfo(t.host, t.port, socket.AF_INET, socket.SOCK_DGRAM)
-        except OSError as exc:
-            raise BackendError("error", "cannot resolve %s: %s" % (t.host, exc)) from None
-        self._address = info[0][4][:2]
 
     def _target(self, timeout, retries):
         """A target address per (timeout, retries): pysnmp fixes them per address."""
@@ -109,7 +116,7 @@ class Session:
         name = self._addresses.get(key)
         if name is None:
             name = "nagios-nutanix-%d" % len(self._addresses)
-            config.add_target_address(self._engine, name, udp.DOMAIN_NAME, self._address,
+            config.add_target_address(self._engine, name, self._domain, self._address,
                                       _PARAMS, timeout=timeout * 100, retryCount=retries)
             self._addresses[key] = name
         return name
@@ -146,8 +153,8 @@ class Session:
     def get(self, oids, timeout, retries):
         return self._run(cmdgen.GetCommandGenerator(), oids, timeout, retries)
 
-    def bulk(self, oids, max_repetitions, timeout, retries):
-        return self._run(cmdgen.BulkCommandGenerator(), oids, timeout, retries, 0,
+    def bulk(self, oids, max_repetitions, timeout, retries, non_repeaters=0):
+        return self._run(cmdgen.BulkCommandGenerator(), oids, timeout, retries, non_repeaters,
                          max_repetitions)
 
     def close(self):

@@ -26,6 +26,15 @@ HOST_CASES = [
      "CRITICAL - node-02: frobd not running", []),
     ("healthy", "node-03", ["--warning-memory", "40"], 1,
      "WARNING - node-03: memory 43% used", []),
+    # The host agent's process name is INFERRED: missing from the default list, a WARNING that
+    # says so (not counted as a missing required process)...
+    ("snmp-host-trouble", "node-03", [], 1,
+     "WARNING - node-03: ahv-host-agent not running (process name INFERRED; adjust "
+     "--processes)", ["'node-03#processes.missing.count'=0;;0;0"]),
+    # ... named in --processes, it is required like any other.
+    ("snmp-host-trouble", "node-03", ["--processes", "libvirtd,ahv-host-agent"], 2,
+     "CRITICAL - node-03: ahv-host-agent not running",
+     ["'node-03#processes.missing.count'=1;;0;0"]),
 ]
 
 
@@ -65,3 +74,14 @@ def test_cvm_agent_is_not_a_host_agent(snmp_agents, run_snmp_check):
         "UNKNOWN - SNMP agent 127.0.0.1:%d (SNMP v2c): hrSWRunTable (1.3.6.1.2.1.25.4.2) is "
         "empty: is -H the AHV host, with an agent serving HOST-RESOURCES-MIB and UCD-SNMP-MIB?"
         % agents.port)), run
+
+
+@pytest.mark.parametrize("backend", SNMP_BACKENDS)
+def test_host_agent_defaults_to_v2c(snmp_agents, run_snmp_check, backend):
+    """net-snmp's stock snmpd answers a community: snmp-ahv keeps v2c as its default (the
+    NUTANIX-MIB checks default to v3)."""
+    run = run_snmp_check(snmp_agents("healthy"), "-C", "public", check="snmp-ahv",
+                         node="node-01", backend=backend, credentials=False)
+    assert (run.code, run.summary) == (0, (
+        "OK - node-01: 4 of 4 processes running, load 0.15 per CPU, CPU 13%, memory 43% "
+        "used")), run

@@ -89,3 +89,12 @@ def test_emulator_cli_serves_snmp_and_stops_by_itself():
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_no_disks_drops_a_node_from_the_disk_table_only():
+    world = load_world("snmp-old-agent")
+    recs = records(world)
+    cvm_ids = column(recs, "1.3.6.1.4.1.41263.3.1", 3)
+    node04 = snmprec.cvm_id(world.cluster.nodes[3])
+    assert node04 not in cvm_ids and len(cvm_ids) == 18  # 3 nodes x 6 disks
+    assert node04 in column(recs, "1.3.6.1.4.1.41263.11.1", 2)  # the CVM itself is listed

@@ -32,8 +32,9 @@ def scalars(**given):
 def test_cluster_ok_and_stopped():
     spec = snmp_cluster.SPEC
     result = snmp_cluster.evaluate(scalars(), opts(spec))
-    assert first_line(result) == ("OK - PROD-A: started, storage 25.0% used (250 B of 1000 B), "
+    assert first_line(result) == ("OK - PROD-A: started, storage 25.0 % used (250 B of 1000 B), "
                                   "10 IOPS, latency 1.5 ms, AOS 6.8.1")
+    assert "'cluster.space.capacity.bytes'=1000B;;;0" in nagios(result)
     result = snmp_cluster.evaluate(scalars(status="stopped"), opts(spec))
     assert first_line(result) == "CRITICAL - PROD-A: cluster stopped"
 
@@ -89,8 +90,8 @@ def test_cvm_join_by_position_when_ids_changed_and_leftovers_stand_alone():
     assert [(c.name, c.joined) for c in cvms] == [("A", "id"), ("CVM 7", "status only")]
 
 
-def cvm_model(*cvms, obsolete=False, filtered=False):
-    return snmp_cvm.Model("PROD-A", list(cvms), filtered, obsolete, "10.0.0.1")
+def cvm_model(*cvms, obsolete=False, filtered=False, hosts_note=None):
+    return snmp_cvm.Model("PROD-A", list(cvms), filtered, obsolete, "10.0.0.1", hosts_note)
 
 
 def make_cvm(name, status=None, services=None, host=None):
@@ -114,7 +115,7 @@ def test_cvm_obsolete_table_empty_pid_list_is_down():
     model = cvm_model(make_cvm("A", cst(1, "1")[1], services, host="node-01"),
                       obsolete=True, filtered=True)
     result = snmp_cvm.evaluate(model, opts(snmp_cvm.SPEC, "--filter-name", "A"))
-    assert first_line(result).startswith("CRITICAL - PROD-A/A: Curator DOWN")
+    assert first_line(result).startswith("CRITICAL - PROD-A/node-01: Curator DOWN")
     assert "[OK] running per the obsolete serviceStatusTable: Zeus, Stargate" in \
         nagios(result).splitlines()
 
@@ -145,10 +146,10 @@ def disk(ident, state="online", total=100, free=50, **given):
 def test_disks_offline_usage_and_unknown_state():
     group = (snmp_common.Cvm("A", ["5"]), [disk("1"), disk("2", state="offline"),
                                            disk("3", free=1), disk("4", state=7)])
-    model = snmp_disks.Model("PROD-A", [group], True, 0, "a")
+    model = snmp_disks.Model("PROD-A", [group], True, 0, "a", None)
     result = snmp_disks.evaluate(model, opts(snmp_disks.SPEC, "-w", "90", "--filter-name",
                                              "A"))
-    assert first_line(result) == ("CRITICAL - PROD-A/A: disk 2 offline; disk 3 99.0% used; "
+    assert first_line(result) == ("CRITICAL - PROD-A/A: disk 2 offline; disk 3 99.0 % used; "
                                   "disk 4 state unknown")
     assert "'A~3#disk.usage.percentage'=99%;90;;0;100" in nagios(result)
 
@@ -157,7 +158,11 @@ def test_pools_usage_thresholds():
     pool = snmp_common.Usage("pool-1", "3", 1000, 910, 5, 2000)
     result = snmp_pools.evaluate(("PROD-A", [pool], False, "a"), opts(snmp_pools.SPEC))
     assert first_line(result) == ("CRITICAL - PROD-A: 1 of 1 storage pools in trouble: pool-1 "
-                                  "(91.0% used)")
+                                  "(91.0 % used)")
+    assert nagios(result).split(" | ")[1].split()[:3] == [
+        "'pool-1#storagepool.space.usage.bytes'=910B;;;0;1000",
+        "'pool-1#storagepool.space.capacity.bytes'=1000B;;;0",
+        "'pool-1#storagepool.space.usage.percentage'=91%;80;90;0;100"]
     empty = snmp_common.Usage("pool-2", "4", 0, 0)
     result = snmp_pools.evaluate(("PROD-A", [empty], False, "a"), opts(snmp_pools.SPEC))
     assert result.state == State.UNKNOWN
@@ -196,7 +201,8 @@ def test_ahv_load_per_cpu_and_stopped_process():
     result = snmp_ahv.evaluate(stopped, opts(snmp_ahv.SPEC, "--load-period", "15"))
     assert first_line(result) == ("CRITICAL - node-01: libvirtd notRunnable; ovs-vswitchd not "
                                   "running; ovsdb-server not running; ahv-host-agent not "
-                                  "running")
+                                  "running (process name INFERRED; adjust --processes)")
+    assert "'node-01#processes.missing.count'=3;;0;0" in nagios(result)
 
 
 def test_ahv_missing_parts_are_unknown():
@@ -206,3 +212,95 @@ def test_ahv_missing_parts_are_unknown():
                                   "unknown")
     result = snmp_ahv.evaluate(host_model(), opts(snmp_ahv.SPEC))
     assert "memory 60.0% used" in nagios(result)
+
+
+def test_ahv_inferred_process_name_is_a_warning_until_listed():
+    model = host_model(processes=[proc("libvirtd"), proc("ovs-vswitchd"), proc("ovsdb-server")])
+    result = snmp_ahv.evaluate(model, opts(snmp_ahv.SPEC, "-w", "5"))
+    assert first_line(result) == ("WARNING - node-01: ahv-host-agent not running (process name "
+                                  "INFERRED; adjust --processes)")
+    assert "[WARNING] ahv-host-agent not running (not in hrSWRunTable; process name INFERRED, " \
+           "adjust --processes)" in nagios(result).splitlines()
+    assert "'node-01#processes.missing.count'=0;;0;0" in nagios(result)
+    listed = opts(snmp_ahv.SPEC, "-w", "5", "--processes", "libvirtd,ahv-host-agent")
+    result = snmp_ahv.evaluate(model, listed)
+    assert first_line(result) == "CRITICAL - node-01: ahv-host-agent not running"
+
+
+def test_cvm_checked_alone_is_scoped_by_its_host():
+    sound = make_cvm("NTNX-A-CVM", cst(1, "1")[1], host="node-01")
+    result = snmp_cvm.evaluate(cvm_model(sound, filtered=True), opts(snmp_cvm.SPEC))
+    assert first_line(result) == ("OK - PROD-A/node-01: CVM NTNX-A-CVM Up, data and metadata "
+                                  "services Up")
+    down = make_cvm("NTNX-C-CVM", cst(3, "1", data="Down")[1], host="node-03")
+    result = snmp_cvm.evaluate(cvm_model(down, filtered=True), opts(snmp_cvm.SPEC))
+    assert first_line(result) == "CRITICAL - PROD-A/node-03: data services Down"
+    assert "'NTNX-C-CVM#cvm.services.down.count'=1;;0;0" in nagios(result)  # stable label
+    no_host = make_cvm("NTNX-C-CVM", cst(3, "1", data="Down")[1])
+    result = snmp_cvm.evaluate(cvm_model(no_host, filtered=True), opts(snmp_cvm.SPEC))
+    assert first_line(result) == "CRITICAL - PROD-A/NTNX-C-CVM: data services Down"
+
+
+def test_cvm_in_trouble_names_its_host_and_a_failed_lookup_is_said():
+    model = cvm_model(make_cvm("NTNX-A-CVM", cst(1, "1")[1]),
+                      make_cvm("NTNX-C-CVM", cst(3, "3", meta="Down")[1], host="node-03"),
+                      hosts_note="the CVMs' host names could not be read: no answer")
+    result = snmp_cvm.evaluate(model, opts(snmp_cvm.SPEC))
+    assert first_line(result) == ("CRITICAL - PROD-A: 1 of 2 CVMs in trouble: NTNX-C-CVM (host "
+                                  "node-03: metadata services Down)")
+    assert "(the CVMs' host names could not be read: no answer)" in nagios(result).splitlines()
+
+
+def test_status_words_note_lists_every_accepted_word():
+    note = snmp_common.STATUS_WORDS_NOTE
+    assert note in snmp_cvm.SPEC.notes
+    for word in snmp_common.UP_WORDS | snmp_common.DOWN_WORDS:
+        assert word in note
+
+
+def test_usage_runbook_text_has_no_doubled_percent():
+    for alert in snmp_pools.SPEC.alerts + snmp_cvm.SPEC.alerts:
+        assert "%%" not in alert.condition and "%%" not in alert.action, alert
+
+
+def cvm_(name, ident, host=None):
+    cvm = snmp_common.Cvm(name, [ident])
+    cvm.host = host
+    return cvm
+
+
+def test_disks_placed_on_the_whole_directory():
+    """Every CVM of the directory is a candidate (one without disks is UNKNOWN); disks on an
+    unknown CVM id form one group per id, reported but not counted as CVMs."""
+    cvms = [cvm_("A", "5"), cvm_("B", "6")]
+    placed = snmp_disks.place([disk("1", cvm_id='"5"'), disk("2", cvm_id="99"),
+                               disk("3", cvm_id="99")], cvms)
+    assert [(c.name, len(placed[id(c)])) for c in cvms] == [
+        ("A", 1), ("B", 0), ("CVM id 99 (in no CVM table)", 2)]
+    model = snmp_disks.Model("PROD-A", [(c, placed[id(c)]) for c in cvms], False, 0, "a", None)
+    result = snmp_disks.evaluate(model, opts(snmp_disks.SPEC))
+    assert first_line(result) == "UNKNOWN - PROD-A: 1 of 2 CVMs in trouble: B (no disks listed)"
+    lines = nagios(result).splitlines()
+    assert "[UNKNOWN] B: no disk in diskStatusTable names this CVM (id 6)" in lines
+    assert "[OK] CVM id 99 (in no CVM table): disk 2 (serial S2): online, 50.0 % used, latency " \
+           "100 us, 3 IOPS" in lines
+    assert "'unplaced#disks.online.count'=2;;;0;2" in nagios(result)
+
+
+def test_disks_unplaced_and_offline_is_named_first():
+    group = (cvm_("A", "5"), [disk("1")])
+    nowhere = snmp_common.Cvm("CVM id 99 (in no CVM table)", ["99"], joined="none")
+    model = snmp_disks.Model("PROD-A", [group, (nowhere, [disk("9", state="offline")])],
+                             False, 0, "a", None)
+    result = snmp_disks.evaluate(model, opts(snmp_disks.SPEC))
+    assert first_line(result) == ("CRITICAL - PROD-A: disk 9 offline (CVM id 99 (in no CVM "
+                                  "table))")
+    group = (cvm_("A", "5"), [disk("1", state="offline")])
+    model = snmp_disks.Model("PROD-A", [group, (nowhere, [disk("9")])], False, 0, "a", None)
+    result = snmp_disks.evaluate(model, opts(snmp_disks.SPEC))
+    assert first_line(result) == "CRITICAL - PROD-A: 1 of 1 CVMs in trouble: A (disk 1 offline)"
+    group = (cvm_("A", "5"), [disk("1")])
+    model = snmp_disks.Model("PROD-A", [group, (nowhere, [disk("9")])], False, 0, "a", None)
+    result = snmp_disks.evaluate(model, opts(snmp_disks.SPEC))
+    assert first_line(result) == ("OK - PROD-A: 1 of 1 disks online on 1 CVMs (and 1 on a CVM "
+                                  "id no table lists)")

@@ -5,18 +5,23 @@ import argparse
 
 import pytest
 
+from nagios_nutanix.checks import snmp_ahv, snmp_cluster
 from nagios_nutanix.plugin.budget import Budget
 from nagios_nutanix.plugin.errors import UsageError
+from nagios_nutanix.plugin.options import build_parser
 from nagios_nutanix.snmp import mib
 from nagios_nutanix.snmp.session import (
     END_OF_MIB_VIEW,
+    MARGIN_S,
     NO_SUCH_INSTANCE,
     NO_SUCH_OBJECT,
     Agent,
     BackendError,
+    NoSuchObject,
     SnmpError,
     Target,
     number,
+    resolve,
     target_from_options,
     text,
 )
@@ -47,11 +52,12 @@ class FakeBackend:
                 return candidate, value
         return oid, END_OF_MIB_VIEW
 
-    def bulk(self, oids, repetitions, timeout, retries):
-        self.calls.append(("bulk", list(oids), repetitions))
+    def bulk(self, oids, repetitions, timeout, retries, non_repeaters=0):
+        self.calls.append(("bulk", list(oids), repetitions, non_repeaters))
         if self.fail:
             raise self.fail
-        answer, last = [], list(oids)
+        answer = [self._next(oid) for oid in oids[:non_repeaters]]
+        last = list(oids[non_repeaters:])
         for _ in range(repetitions):
             for i, oid in enumerate(last):
                 last[i], value = self._next(oid)
@@ -71,8 +77,8 @@ def rows(n):
     return data
 
 
-def agent(backend, seconds=30, **target):
-    return Agent(backend, Target("192.0.2.1", community="c", **target), Budget(seconds))
+def agent(backend, seconds=30, host="192.0.2.1", **target):
+    return Agent(backend, Target(host, community="c", **target), Budget(seconds))
 
 
 @pytest.mark.parametrize("count,cap", [(1, None), (7, None), (250, None), (250, 7), (40, 1)])
@@ -108,7 +114,7 @@ def test_empty_table_names_agent_and_table():
 
 def test_oids_going_backwards_stop_the_walk():
     class Looping(FakeBackend):
-        def bulk(self, oids, repetitions, timeout, retries):
+        def bulk(self, oids, repetitions, timeout, retries, non_repeaters=0):
             return [("1.3.6.1.4.1.99.1.1.2.5", "x"), ("1.3.6.1.4.1.99.1.1.2.5", "x")]
 
     with pytest.raises(SnmpError, match="returned OIDs out of order in demoTable"):
@@ -120,14 +126,16 @@ def test_get_marks_missing_values_none_and_fails_when_all_are_missing():
     values = agent(backend).get([("name", "1.3.6.1.4.1.41263.501.0"),
                                  ("version", "1.3.6.1.4.1.41263.502.0")], "scalars")
     assert values == {"name": "PROD-A", "version": None}
-    with pytest.raises(SnmpError, match=r"does not serve scalars \(noSuchObject for "
-                                        r"1.3.6.1.4.1.41263.502.0\): is -H a CVM"):
+    with pytest.raises(NoSuchObject, match=r"does not serve scalars \(noSuchObject for "
+                                           r"1.3.6.1.4.1.41263.502.0\): is -H a CVM"):
         agent(backend).get([("version", "1.3.6.1.4.1.41263.502.0")], "scalars")
 
 
 @pytest.mark.parametrize("error,words", [
     (BackendError("timeout", "x"), "no answer from SNMP agent 192.0.2.1:161 (SNMP v2c) for "
                                    "scalars within 2.0s (2 tries): check that the agent runs"),
+    (BackendError("timeout", "x"), "the Nutanix agent may answer SNMP v3 only (--snmp-version "
+                                   "3)"),
     (BackendError("auth", "wrong authentication password or protocol"),
      "SNMP agent 192.0.2.1:161 (SNMP v2c) refused the v3 credentials asking for scalars: "
      "wrong authentication password or protocol"),
@@ -137,14 +145,86 @@ def test_get_marks_missing_values_none_and_fails_when_all_are_missing():
 def test_backend_errors_become_one_line(error, words):
     with pytest.raises(SnmpError) as caught:
         agent(FakeBackend({}, fail=error)).get([("a", "1.3.6.1.2.1.1.5.0")], "scalars")
-    assert str(caught.value).startswith(words)
+    assert not isinstance(caught.value, NoSuchObject)  # only noSuchObject may be taken lightly
+    assert str(caught.value).startswith(words) or words in str(caught.value)
 
 
-def test_request_timeout_fits_the_budget():
+def test_host_agent_timeout_does_not_speak_of_the_nutanix_agent():
+    with pytest.raises(SnmpError) as caught:
+        agent(FakeBackend({}, fail=BackendError("timeout", "x")), nutanix=False).get(
+            [("a", "1.3.6.1.2.1.1.5.0")], "scalars")
+    assert str(caught.value).endswith("(an agent does not answer a wrong community)")
+
+
+@pytest.mark.parametrize("seconds,retries", [(1, 3), (1, 1), (10, 1), (60, 0), (0.3, 1)])
+def test_request_timeout_fits_the_budget_with_a_margin(seconds, retries):
+    """All tries of a request end before -t, with time held back to report."""
     backend = FakeBackend({"1.3.6.1.2.1.1.5.0": "x"})
-    agent(backend, seconds=1, timeout=5.0, retries=3).get([("a", "1.3.6.1.2.1.1.5.0")], "x")
-    _, _, timeout, retries = backend.calls[0]
-    assert retries == 3 and 0.2 < timeout <= 0.25
+    agent(backend, seconds=seconds, timeout=60.0, retries=retries).get(
+        [("a", "1.3.6.1.2.1.1.5.0")], "x")
+    _, _, timeout, given = backend.calls[0]
+    assert given == retries
+    assert timeout * (retries + 1) <= max(seconds - MARGIN_S, 0.05 * (retries + 1)) + 1e-6
+    assert timeout * (retries + 1) <= seconds * 0.9 + 1e-6 or timeout == 0.05
+    if seconds >= 1:
+        assert timeout * (retries + 1) >= seconds - max(MARGIN_S, 0.1 * seconds) - 0.01
+
+
+def test_scalars_asked_along_ride_on_the_first_getbulk():
+    data = rows(3)
+    data["1.3.6.1.4.1.41263.501.0"] = "PROD-A"
+    backend = FakeBackend(data)
+    a = agent(backend)
+    a.also_ask([("cluster_name", "1.3.6.1.4.1.41263.501.0"),
+                ("missing", "1.3.6.1.4.1.41263.400.0")])
+    found = a.table(TABLE)
+    assert list(found) == ["1", "2", "3"]
+    assert a.scalars == {"cluster_name": "PROD-A", "missing": None}
+    bulks = [c for c in backend.calls if c[0] == "bulk"]
+    assert len(bulks) == 1 and bulks[0][3] == 2  # one request: two non-repeaters in it
+    assert bulks[0][1][:2] == ["1.3.6.1.4.1.41263.501", "1.3.6.1.4.1.41263.400"]
+
+
+def test_scalars_asked_along_ride_on_a_get():
+    backend = FakeBackend({"1.3.6.1.2.1.1.5.0": "host", "1.3.6.1.4.1.41263.501.0": "PROD-A"})
+    a = agent(backend)
+    a.also_ask([("cluster_name", "1.3.6.1.4.1.41263.501.0")])
+    assert a.get([("name", "1.3.6.1.2.1.1.5.0")], "sysName") == {"name": "host"}
+    assert a.scalars == {"cluster_name": "PROD-A"} and len(backend.calls) == 1
+    a.get([("name", "1.3.6.1.2.1.1.5.0")], "sysName")  # asked once only
+    assert backend.calls[1][1] == ["1.3.6.1.2.1.1.5.0"]
+
+
+def test_empty_table_of_a_nutanix_agent_blames_the_aos_version():
+    table = mib.Table("containerInformationTable", "1.3.6.1.4.1.41263.8.1", {"name": 3})
+    backend = FakeBackend({"1.3.6.1.4.1.41263.501.0": "PROD-A",
+                           "1.3.6.1.4.1.41263.9.1.3.1": "node-01"})
+    with pytest.raises(SnmpError) as caught:
+        agent(backend).table(table)
+    assert str(caught.value) == (
+        "SNMP agent 192.0.2.1:161 (SNMP v2c): containerInformationTable (1.3.6.1.4.1.41263.8) "
+        "is empty, though the agent answers other NUTANIX-MIB objects: this AOS version does "
+        "not serve that table")
+    with pytest.raises(SnmpError) as caught:
+        agent(FakeBackend({"1.3.6.1.6.3.1.1.0": 1})).table(table)
+    assert str(caught.value).endswith("is empty: is -H a CVM or the cluster VIP with SNMP "
+                                      "enabled in Prism?")
+
+
+def test_ipv6_agent_label_and_resolution():
+    assert Target("fd00::1", 1161).label == "[fd00::1]:1161 (SNMP v2c)"
+    assert resolve("::1", 161)[1][0] == "::1"
+    assert resolve("127.0.0.1", 161)[1][:2] == ("127.0.0.1", 161)
+    with pytest.raises(BackendError, match="cannot resolve no-such-host.invalid: "):
+        resolve("no-such-host.invalid", 161)
+
+
+def test_version_default_follows_the_agent():
+    """v3 for the Nutanix agent (Prism sets up v3 users only), v2c for a host's own snmpd."""
+    nutanix = build_parser(snmp_cluster.SPEC, "x").parse_args(["-H", "x"])
+    host = build_parser(snmp_ahv.SPEC, "x").parse_args(["-H", "x"])
+    assert (nutanix.snmp_version, nutanix.snmp_nutanix_agent) == ("3", True)
+    assert (host.snmp_version, host.snmp_nutanix_agent) == ("2c", False)
 
 
 def options(**given):
@@ -172,7 +252,11 @@ def test_target_levels_follow_the_passwords():
     ({"hostname": None, "community": "c"}, "give -H/--hostname"),
     ({"snmp_version": "1", "community": "c"}, "SNMP v1 is not supported"),
     ({}, "SNMP v2c needs a community"),
-    ({"snmp_version": "3"}, "SNMP v3 needs --snmp-user"),
+    ({"snmp_version": "3"}, "SNMP v3 needs --snmp-user .or snmp_user in the auth file.; the "
+                            "Nutanix agent serves v3 users configured in Prism$"),
+    ({"snmp_version": "3", "community": "c", "snmp_nutanix_agent": False},
+     "SNMP v3 needs --snmp-user .or snmp_user in the auth file.; a community .-C. needs "
+     "--snmp-version 2c$"),
     ({"snmp_version": "3", "snmp_user": "u", "security_level": "authNoPriv"},
      "security level authNoPriv needs --auth-password"),
     ({"snmp_version": "3", "snmp_user": "u", "auth_password": "short"},
