@@ -84,7 +84,8 @@ CONNECTION = {
         Macro("NTNX_SNMP_ADDRESS", "--hostname", "SNMP agent: a CVM or the cluster VIP for "
               "NUTANIX-MIB"),
         Macro("NTNX_SNMP_PORT", "--snmp-port", "UDP port of the SNMP agent", "161"),
-        Macro("NTNX_SNMP_VERSION", "--snmp-version", "SNMP version, 2c or 3", "2c"),
+        Macro("NTNX_SNMP_VERSION", "--snmp-version", "SNMP version, 3 (what Prism configures) "
+              "or 2c", "3"),
         Macro("NTNX_SNMP_AUTH_FILE", "--auth-file", "file of 'community = ...' (v2c) or "
               "'snmp_user = ...', 'auth_password = ...', 'priv_password = ...' (v3) lines, "
               "mode 0600"),

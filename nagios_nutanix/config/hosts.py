@@ -87,7 +87,7 @@ def _snmp_values(cluster, node):
     return {
         "NTNX_SNMP_ADDRESS": address,
         "NTNX_SNMP_PORT": snmp.get("port", "161"),
-        "NTNX_SNMP_VERSION": snmp.get("version", "2c"),
+        "NTNX_SNMP_VERSION": snmp.get("version", "3"),
         "NTNX_SNMP_AUTH_FILE": snmp.get("auth_file", ""),
         "NTNX_SNMP_COMMUNITY": snmp.get("community", ""),
         "NTNX_SNMP_USER": snmp.get("user", ""),

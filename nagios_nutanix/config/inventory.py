@@ -226,7 +226,8 @@ def _snmp(raw, where):
     where += " snmp"
     found = {key: _text(raw, key, where) for key in SNMP_KEYS}
     found["port"] = str(_integer(raw.get("port", 161), where, "port"))
-    found["version"] = str(raw.get("version", "2c")).lower().lstrip("v")
+    # Prism configures SNMPv3 users for polling; v2c polling of its agent is unverified.
+    found["version"] = str(raw.get("version", "3")).lower().lstrip("v")
     if found["version"] not in ("2c", "3"):
         raise InventoryError("%s: version must be 2c or 3 (v1 cannot carry NUTANIX-MIB's "
                              "64-bit counters)" % where)
