@@ -107,6 +107,14 @@ class CheckRun:
     def __repr__(self):
         return "CheckRun(exit %d, %r, stderr %r)" % (self.code, self.stdout, self.stderr[-500:])
 
+    def expect(self, code, first, perf=()):
+        """What a poller keeps of a run: the exit code, the exact first line (without its
+        perfdata), and whole perfdata items (labels may contain blanks)."""
+        assert (self.code, self.summary) == (code, first), self
+        padded = " %s " % self.perfdata
+        for item in perf:
+            assert " %s " % item in padded, (item, self.perfdata)
+
 
 @pytest.fixture
 def state_dir(tmp_path):

@@ -79,9 +79,7 @@ CASES = [
                          ids=["%s%s" % (c[0], "".join(c[1])) for c in CASES])
 def test_scenario(emulators, run_check, scenario, args, code, first, perf):
     run = run_check(emulators(scenario), *args, check="disks")
-    assert (run.code, run.summary) == (code, first), run
-    for item in perf:
-        assert item in run.perfdata.split(" "), (item, run.perfdata)
+    run.expect(code, first, perf)
 
 
 def test_disk_offline_long_output_names_slot_serial_model_tier_and_the_alert(emulators,
@@ -246,9 +244,7 @@ def pc_trouble(emulators, tmp_path_factory):
 ])
 def test_prism_central_with_drive_trouble(pc_trouble, run_check, args, code, first, perf):
     run = run_check(pc_trouble, *args, check="disks")
-    assert (run.code, run.summary) == (code, first), run
-    for item in perf:
-        assert item in run.perfdata.split(" "), (item, run.perfdata)
+    run.expect(code, first, perf)
 
 
 def test_prism_central_unreadable_alerts(pc_trouble, run_check):

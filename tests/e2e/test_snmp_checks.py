@@ -156,9 +156,7 @@ CASES = [
 def test_scenario(snmp_agents, run_snmp_check, backend, scenario, check, args, code, first,
                   perf):
     run = run_snmp_check(snmp_agents(scenario), *args, check=check, backend=backend)
-    assert (run.code, run.summary) == (code, first), run
-    for item in perf:  # whole items (labels may contain blanks)
-        assert " %s " % item in " %s " % run.perfdata, (item, run.perfdata)
+    run.expect(code, first, perf)
     assert len(run.stdout.encode()) < 8192, run
     assert "Traceback" not in run.stdout + run.stderr, run
 
