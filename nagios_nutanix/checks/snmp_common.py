@@ -9,7 +9,7 @@ from ..plugin.result import Item
 from ..plugin.sanitize import clean
 from ..plugin.state import State
 from ..plugin.words import size
-from .spec import Alert, MetricSpec, Option
+from .spec import Alert, MetricSpec, Option, thresholds
 
 
 def latency_words(microseconds):
@@ -37,12 +37,6 @@ def folded(items, ok_text):
     if ok_text and items and all(i.state == State.OK for i in items):
         return [Item(State.OK, ok_text)]
     return items
-
-
-def thresholds(options, key):
-    key = key.replace("-", "_")
-    return Thresholds(getattr(options, "warning_" + key, None),
-                      getattr(options, "critical_" + key, None))
 
 
 SNMP_UNKNOWN_ALERT = Alert(

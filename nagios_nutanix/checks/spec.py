@@ -52,3 +52,12 @@ def threshold_options(key, what, unit="", warning=None, critical=None):
                % (what, unit, critical or "none"), default=critical, type="range",
                metavar="RANGE", macro="CRITICAL" + macro),
     )
+
+
+def thresholds(options, key):
+    """The Thresholds a run was given through the threshold_options(key, ...) pair."""
+    from ..plugin.ranges import Thresholds
+
+    key = key.replace("-", "_")
+    return Thresholds(getattr(options, "warning_" + key, None),
+                      getattr(options, "critical_" + key, None))
